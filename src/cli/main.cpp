@@ -1,0 +1,59 @@
+// memvirt: the command line. Exit codes: 0 success, 1 runtime error, 2 usage error.
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/sim_command.hpp"
+#include "cli/version.hpp"
+
+namespace {
+
+constexpr int kExitRuntimeError = 1;
+constexpr int kExitUsage = 2;
+
+constexpr const char* kFooter = R"(Examples:
+  memvirt sim --workload listwalk:ws=64MiB,npad=7,order=random
+  memvirt sim --workload random:ws=1GiB,steps=1000000 --mode shadow,nested --json out.json
+  memvirt sim --help)";
+
+std::string usage_failure(const CLI::App*, const CLI::Error& e) {
+  return fmt::format("memvirt: usage error: {}\nRun with --help for more information.\n",
+                     e.what());
+}
+
+// CLI11 reports help and version requests as exceptions with exit code 0; every other parse
+// error gets its own CLI11 code, which we fold into the one usage code.
+int finish_parse(const CLI::App& app, const CLI::ParseError& e) {
+  return app.exit(e) == 0 ? 0 : kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("memvirt: x86-64 address translation under native execution, shadow paging and "
+               "nested paging",
+               "memvirt");
+  app.set_version_flag("--version", std::string(memvirt::kVersion));
+  // No require_subcommand(): CLI11 would check it before unexpected arguments, and
+  // `memvirt simm` would then be told a subcommand is missing instead of that `simm` is unknown.
+  app.footer(kFooter);
+  app.failure_message(usage_failure);
+  memvirt::SimCommand sim(app);
+  try {
+    app.parse(argc, argv);
+    if (!sim.selected()) throw CLI::RequiredError("a subcommand (sim)");
+  } catch (const CLI::ParseError& e) {
+    return finish_parse(app, e);
+  }
+  try {
+    sim.run();
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    fmt::print(stderr, "memvirt: error: {}\n", e.what());
+    return kExitRuntimeError;
+  }
+  return 0;
+}

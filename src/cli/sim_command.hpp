@@ -1,0 +1,40 @@
+#pragma once
+// `memvirt sim`: one workload simulated under each requested paging mode, side by side.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/result.hpp"
+#include "sim/sim_config.hpp"
+#include "workload/spec.hpp"
+
+namespace memvirt {
+
+class SimCommand {
+ public:
+  // Registers the subcommand and its flags on `parent`; values are checked while parsing.
+  explicit SimCommand(CLI::App& parent);
+
+  bool selected() const { return app_->parsed(); }
+  // Runs the simulations and prints the results; throws on runtime errors.
+  void run() const;
+
+ private:
+  SimConfig config_for(PagingMode mode) const;
+  std::vector<RunResult> simulate_all(const WorkloadSpec& spec) const;
+
+  CLI::App* app_ = nullptr;
+  CLI::Option* nested_levels_option_ = nullptr;
+  std::string workload_;
+  std::string modes_ = "native,shadow,nested";
+  std::string page_ = "4k";
+  std::string nested_page_ = "4k";
+  int levels_ = 4;
+  int nested_levels_ = 4;
+  uint64_t seed_ = 1;
+  std::string json_path_;
+};
+
+}  // namespace memvirt

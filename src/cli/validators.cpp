@@ -1,0 +1,104 @@
+#include "cli/validators.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "arch/page_size.hpp"
+#include "workload/spec.hpp"
+
+namespace memvirt {
+namespace {
+
+// A CLI11 validator returns "" for a good value and the complaint otherwise; CLI11 prefixes the
+// complaint with the flag's name. The description stays empty: each flag's type name already
+// lists its values in --help.
+CLI::Validator complaint_validator(std::function<std::string(const std::string&)> check,
+                                   std::string name) {
+  return CLI::Validator([check](std::string& text) { return check(text); }, "", std::move(name));
+}
+
+// Adapts a throwing parser: its exception message becomes the complaint.
+template <typename Parse>
+CLI::Validator parser_validator(Parse parse, std::string name) {
+  return complaint_validator(
+      [parse](const std::string& text) -> std::string {
+        try {
+          parse(text);
+          return "";
+        } catch (const std::invalid_argument& e) {
+          return e.what();
+        } catch (const SpecError& e) {
+          return e.what();
+        }
+      },
+      std::move(name));
+}
+
+PagingMode parse_one_mode(std::string_view item, const std::vector<PagingMode>& seen) {
+  if (item.empty())
+    throw std::invalid_argument("empty mode in the list (expected e.g. native,nested)");
+  const std::optional<PagingMode> mode = parse_paging_mode(item);
+  if (!mode) {
+    throw std::invalid_argument(
+        fmt::format("unknown paging mode '{}' (expected native, shadow or nested)", item));
+  }
+  if (std::find(seen.begin(), seen.end(), *mode) != seen.end())
+    throw std::invalid_argument(fmt::format("paging mode '{}' given more than once", item));
+  return *mode;
+}
+
+}  // namespace
+
+std::vector<PagingMode> parse_mode_list(std::string_view text) {
+  std::vector<PagingMode> modes;
+  for (;;) {
+    const size_t comma = text.find(',');
+    modes.push_back(parse_one_mode(text.substr(0, comma), modes));
+    if (comma == std::string_view::npos) return modes;
+    text.remove_prefix(comma + 1);
+  }
+}
+
+uint64_t parse_seed(std::string_view text) {
+  uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec == std::errc::result_out_of_range)
+    throw std::invalid_argument(fmt::format("'{}' is too large (at most 2^64-1)", text));
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+    throw std::invalid_argument(fmt::format("'{}' is not a non-negative whole number", text));
+  return value;
+}
+
+CLI::Validator mode_list_validator() { return parser_validator(parse_mode_list, "modes"); }
+
+CLI::Validator page_size_validator() {
+  return complaint_validator(
+      [](const std::string& text) -> std::string {
+        if (parse_page_size(text)) return "";
+        return fmt::format("unknown page size '{}' (expected 4k, 2m or 1g)", text);
+      },
+      "page size");
+}
+
+CLI::Validator paging_levels_validator() {
+  return complaint_validator(
+      [](const std::string& text) -> std::string {
+        if (text == "4" || text == "5") return "";
+        return fmt::format("'{}' is not a number of paging levels (expected 4 or 5)", text);
+      },
+      "paging levels");
+}
+
+CLI::Validator seed_validator() { return parser_validator(parse_seed, "seed"); }
+
+CLI::Validator workload_spec_validator() {
+  // The SpecError message quotes the whole spec and names the bad key.
+  return parser_validator(parse_workload_spec, "workload spec");
+}
+
+}  // namespace memvirt

@@ -1,0 +1,28 @@
+#pragma once
+// Command-line values: parsers that say what is wrong with a value, and CLI11 validators built on
+// them, so the command line accepts exactly what the library accepts and a rejected value is a
+// usage error naming its flag.
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "vmm/hypervisor.hpp"
+
+namespace memvirt {
+
+// "native,nested" -> {kNative, kNested}. Throws std::invalid_argument on an unknown, empty or
+// repeated mode: a typo must not quietly drop a run from the comparison.
+std::vector<PagingMode> parse_mode_list(std::string_view text);
+// A decimal number in [0, 2^64); unlike CLI11's own conversion, "-1" is an error, not 2^64-1.
+// Throws std::invalid_argument.
+uint64_t parse_seed(std::string_view text);
+
+CLI::Validator mode_list_validator();      // native,shadow,nested
+CLI::Validator page_size_validator();      // 4k, 2m, 1g
+CLI::Validator paging_levels_validator();  // 4, 5
+CLI::Validator seed_validator();           // 0 .. 2^64-1
+CLI::Validator workload_spec_validator();  // listwalk:ws=64MiB,... (the spec error names the key)
+
+}  // namespace memvirt

@@ -1,0 +1,18 @@
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace memvirt {
+
+// What a physical frame is used for, for accounting only.
+enum class FrameRole : uint8_t { kData, kGuestPageTable, kShadowPageTable, kNestedPageTable, kP2m };
+inline constexpr int kFrameRoleCount = 5;
+
+constexpr std::string_view frame_role_name(FrameRole r) {
+  constexpr std::array<std::string_view, kFrameRoleCount> names = {"data", "guest", "shadow",
+                                                                   "nested", "p2m"};
+  return names[static_cast<size_t>(r)];
+}
+
+}  // namespace memvirt

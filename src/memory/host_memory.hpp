@@ -1,0 +1,66 @@
+#pragma once
+// Host physical memory. Frames are allocated by role; only frames that something writes (page
+// tables) hold bytes, stored as real 512 x 64-bit pages; data frames hold none, so a
+// working set of many GiB costs only its page tables.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "arch/address.hpp"
+#include "arch/page_size.hpp"
+#include "memory/frame_allocator.hpp"
+#include "memory/frame_role.hpp"
+
+namespace memvirt {
+
+struct HostMemoryConfig {
+  uint64_t bytes = uint64_t{1} << 40;  // 1 TiB of host-physical address space
+};
+
+class HostMemory {
+ public:
+  explicit HostMemory(HostMemoryConfig config = {});
+
+  HostPhys allocate(PageSize size, FrameRole role);
+  // Frees the frame and forgets its bytes, so a reused frame reads as zeros.
+  void free(HostPhys frame, PageSize size, FrameRole role);
+
+  // 8-byte entry access; `entry` must be 8-byte aligned. Unwritten memory reads as zero.
+  uint64_t read(HostPhys entry) const {
+    const Page* p = page(entry.raw() >> 12);
+    return p ? p->words[(entry.raw() & 0xFFF) >> 3] : 0;
+  }
+  void write(HostPhys entry, uint64_t value);
+
+  // Drops the bytes of every 4 KiB frame in [frame, frame + size).
+  void clear(HostPhys frame, PageSize size);
+
+  uint64_t bytes_in_use(FrameRole role) const { return role_bytes_[static_cast<size_t>(role)]; }
+  uint64_t bytes_in_use() const { return allocator_.bytes_in_use(); }
+  // Frames that hold bytes: what the simulator itself spends on this memory.
+  uint64_t stored_frames() const { return stored_frames_; }
+  uint64_t capacity() const { return allocator_.capacity(); }
+
+ private:
+  struct Page {
+    std::array<uint64_t, kEntriesPerTable> words{};
+  };
+  // Two-level directory: 512 pages per chunk, chunks indexed by frame number / 512.
+  struct Chunk {
+    std::array<std::unique_ptr<Page>, kEntriesPerTable> pages;
+  };
+
+  const Page* page(uint64_t frame_number) const {
+    const uint64_t c = frame_number >> 9;
+    if (c >= chunks_.size() || !chunks_[c]) return nullptr;
+    return chunks_[c]->pages[frame_number & 511].get();
+  }
+
+  FrameAllocator<HostPhys> allocator_;
+  std::vector<std::unique_ptr<Chunk>> chunks_;
+  std::array<uint64_t, kFrameRoleCount> role_bytes_{};
+  uint64_t stored_frames_ = 0;
+};
+
+}  // namespace memvirt

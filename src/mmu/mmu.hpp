@@ -1,0 +1,70 @@
+#pragma once
+// The hardware translation unit: every access consults the TLB; a miss walks the tables the
+// current mode points at (one dimension, or guest x nested) and fills the TLB.
+#include <cstdint>
+
+#include "arch/address.hpp"
+#include "memory/host_memory.hpp"
+#include "mmu/access.hpp"
+#include "mmu/tlb.hpp"
+#include "mmu/walk_result.hpp"
+
+namespace memvirt {
+
+enum class TranslationMode : uint8_t { kOneDimension, kTwoDimensions };
+
+// What CR3 (and, under nested paging, the EPT pointer and VPID) point the hardware at.
+struct MmuState {
+  TranslationMode mode = TranslationMode::kOneDimension;
+  HostPhys root;        // 1D: native CR3 or shadow root
+  GuestPhys guest_root;  // 2D: guest CR3
+  HostPhys ept_root;     // 2D: EPT pointer
+  int levels = 4;
+  int ept_levels = 4;
+  TlbTag tag;
+};
+
+struct MmuStats {
+  uint64_t translations = 0;  // every attempt, retries after a fault included
+  uint64_t tlb_hits = 0;
+  uint64_t tlb_misses = 0;    // translations that walked
+  uint64_t walks = 0;
+  uint64_t faulting_walks = 0;
+  uint64_t guest_refs = 0;    // page-table references in the guest (or only) dimension
+  uint64_t nested_refs = 0;   // references to nested (EPT/NPT) tables
+};
+
+class Mmu {
+ public:
+  Mmu(HostMemory& mem, const TlbConfig& tlb) : mem_(mem), tlb_(tlb) {}
+
+  void load(const MmuState& state) { state_ = state; }
+  const MmuState& state() const { return state_; }
+  Tlb& tlb() { return tlb_; }
+  const Tlb& tlb() const { return tlb_; }
+  const MmuStats& stats() const { return stats_; }
+
+  // True with the host-physical address in `hpa`; false with the faulting walk in `fault`.
+  bool translate(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault) {
+    ++stats_.translations;
+    const TlbEntry* e = tlb_.lookup(va, state_.tag);
+    // A write through a clean entry walks again so that the dirty bit gets set.
+    if (e && allows(e->perm, type, true) && (type != AccessType::kWrite || e->dirty)) {
+      ++stats_.tlb_hits;
+      hpa = e->page + va.offset_in(page_bytes(e->size));
+      return true;
+    }
+    ++stats_.tlb_misses;
+    return walk(va, type, hpa, fault);
+  }
+
+ private:
+  bool walk(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault);
+
+  HostMemory& mem_;
+  Tlb tlb_;
+  MmuState state_;
+  MmuStats stats_;
+};
+
+}  // namespace memvirt

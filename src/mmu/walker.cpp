@@ -1,0 +1,156 @@
+#include "mmu/walker.hpp"
+
+#include <array>
+
+#include "arch/ept_entry.hpp"
+#include "arch/paging.hpp"
+#include "arch/pte.hpp"
+
+namespace memvirt {
+namespace {
+
+bool is_leaf(int level, bool large_bit) { return level == 1 || (large_bit && level <= 3); }
+
+// Entries a successful walk used, to set their accessed bits afterwards.
+struct UsedEntries {
+  std::array<HostPhys, kMaxLevels> at{};
+  int count = 0;
+  void add(HostPhys e) { at[static_cast<size_t>(count++)] = e; }
+};
+
+void set_accessed_dirty(HostMemory& mem, const UsedEntries& used, bool write) {
+  for (int i = 0; i < used.count; ++i) {
+    const HostPhys e = used.at[static_cast<size_t>(i)];
+    Pte pte(mem.read(e));
+    const bool leaf = i == used.count - 1;
+    Pte updated = pte;
+    updated.set_accessed(true);
+    if (leaf && write) updated.set_dirty(true);
+    if (updated != pte) mem.write(e, updated.raw());
+  }
+}
+
+// Walks IA-32e tables. `locate` maps a table entry's address in the walked space to host memory
+// (identity for 1D, a nested walk for 2D); it returns false to abort the walk.
+template <typename Locate>
+WalkResult walk_ia32e(HostMemory& mem, uint64_t root, int levels, const WalkRequest& req,
+                      WalkResult& out, Locate&& locate) {
+  uint64_t table = root;
+  Permissions acc{true, true, true};
+  UsedEntries used;
+  for (int level = levels; level >= 1; --level) {
+    HostPhys entry;
+    if (!locate(table + table_index(req.va, level) * 8u, level, entry)) return out;
+    out.refs.push({entry, static_cast<uint8_t>(level), Dimension::kGuest});
+    const Pte pte(mem.read(entry));
+    if (!pte.present()) {
+      out.status = WalkStatus::kPageFault;
+      out.pf_error = page_fault_error(req.type, req.user, false);
+      out.fault_level = level;
+      return out;
+    }
+    used.add(entry);
+    acc.writable &= pte.writable();
+    acc.user &= pte.user();
+    acc.executable &= !pte.no_execute();
+    if (pte.large() && level > 3) {  // PS is reserved in PML4E/PML5E
+      out.status = WalkStatus::kPageFault;
+      out.pf_error = page_fault_error(req.type, req.user, true) | kPfReserved;
+      out.fault_level = level;
+      return out;
+    }
+    if (is_leaf(level, pte.large())) {
+      out.guest_size = page_size_at_level(level);
+      out.size = out.guest_size;
+      out.perm = acc;
+      out.dirty = pte.dirty() || (req.update_ad && req.type == AccessType::kWrite);
+      out.gpa = GuestPhys((pte.frame() & ~(page_bytes(out.size) - 1)) |
+                          (req.va & (page_bytes(out.size) - 1)));
+      if (!allows(acc, req.type, req.user)) {
+        out.status = WalkStatus::kPageFault;
+        out.pf_error = page_fault_error(req.type, req.user, true);
+        out.fault_level = level;
+        return out;
+      }
+      if (req.update_ad) set_accessed_dirty(mem, used, req.type == AccessType::kWrite);
+      out.status = WalkStatus::kOk;
+      return out;
+    }
+    table = pte.frame();
+  }
+  return out;  // unreachable: level 1 is always a leaf
+}
+
+}  // namespace
+
+WalkResult walk_1d(HostMemory& mem, HostPhys root, int levels, const WalkRequest& req) {
+  WalkResult out;
+  walk_ia32e(mem, root.raw(), levels, req, out, [](uint64_t a, int, HostPhys& entry) {
+    entry = HostPhys(a);
+    return true;
+  });
+  if (out.status == WalkStatus::kOk) out.page = HostPhys(out.gpa.raw()).align_down(page_bytes(out.size));
+  return out;
+}
+
+NestedTranslation walk_nested(HostMemory& mem, HostPhys ept_root, int ept_levels, GuestPhys gpa,
+                              AccessType type, bool update_ad, WalkRefs& refs) {
+  NestedTranslation t;
+  uint64_t table = ept_root.raw();
+  Permissions acc{true, true, true};
+  for (int level = ept_levels; level >= 1; --level) {
+    const HostPhys entry(table + table_index(gpa.raw(), level) * 8u);
+    refs.push({entry, static_cast<uint8_t>(level), Dimension::kNested});
+    EptEntry e(mem.read(entry));
+    if (!e.present() || !e.readable()) return t;
+    acc.writable &= e.writable();
+    acc.executable &= e.executable();
+    const bool leaf = is_leaf(level, e.large());
+    if (update_ad) {
+      EptEntry updated = e;
+      updated.set_accessed(true);
+      if (leaf && type == AccessType::kWrite) updated.set_dirty(true);
+      if (updated != e) mem.write(entry, updated.raw());
+    }
+    if (leaf) {
+      t.size = page_size_at_level(level);
+      t.perm = Permissions{acc.writable, true, acc.executable};
+      t.hpa = HostPhys((e.frame() & ~(page_bytes(t.size) - 1)) | gpa.offset_in(page_bytes(t.size)));
+      t.ok = allows(t.perm, type, false);
+      return t;
+    }
+    table = e.frame();
+  }
+  return t;
+}
+
+WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys ept_root,
+                   int ept_levels, const WalkRequest& req) {
+  WalkResult out;
+  auto nested_fault = [&](GuestPhys gpa, bool in_guest_walk) {
+    out.status = WalkStatus::kNestedFault;
+    out.nested_gpa = gpa;
+    out.nested_in_guest_walk = in_guest_walk;
+  };
+  walk_ia32e(mem, guest_root.raw(), levels, req, out,
+             [&](uint64_t a, int, HostPhys& entry) {
+               const auto n = walk_nested(mem, ept_root, ept_levels, GuestPhys(a),
+                                          AccessType::kRead, req.update_ad, out.refs);
+               if (!n.ok) nested_fault(GuestPhys(a), true);
+               entry = n.hpa;
+               return n.ok;
+             });
+  if (out.status != WalkStatus::kOk) return out;
+  const auto n = walk_nested(mem, ept_root, ept_levels, out.gpa, req.type, req.update_ad, out.refs);
+  if (!n.ok) {
+    nested_fault(out.gpa, false);
+    return out;
+  }
+  out.size = std::min(out.guest_size, n.size);
+  out.page = n.hpa.align_down(page_bytes(out.size));
+  out.perm.writable &= n.perm.writable;
+  out.perm.executable &= n.perm.executable;
+  return out;
+}
+
+}  // namespace memvirt

@@ -1,0 +1,154 @@
+#pragma once
+// The guest kernel's memory manager: processes with their own IA-32e page tables, mmap /
+// munmap / mprotect, demand paging, fork with copy-on-write, context switch and exit. It keeps
+// its tables in (guest-)physical memory and changes them only through the PagingPort.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+#include <vector>
+
+#include "arch/address.hpp"
+#include "arch/page_size.hpp"
+#include "arch/paging.hpp"
+#include "memory/frame_allocator.hpp"
+#include "mmu/access.hpp"
+#include "os/paging_port.hpp"
+#include "os/vma.hpp"
+
+namespace memvirt {
+
+// A request the kernel refuses (overlapping mmap, unknown pid, misaligned range, ...): the
+// workload's or trace's mistake, not ours.
+class KernelError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct KernelConfig {
+  int levels = 4;                                // 4 or 5 (LA57)
+  uint64_t physical_bytes = uint64_t{256} << 30;  // the kernel's physical memory
+};
+
+struct KernelStats {
+  uint64_t page_faults = 0;     // #PF handled
+  uint64_t demand_faults = 0;   // resolved by allocating a frame
+  uint64_t cow_faults = 0;      // resolved by copy-on-write
+  uint64_t segfaults = 0;       // not resolvable: the access is refused
+  uint64_t pte_writes = 0;      // every entry written through the port
+  uint64_t table_pages = 0;     // page-table pages held now
+  uint64_t peak_table_pages = 0;
+  uint64_t data_bytes = 0;      // data frames held now
+};
+
+enum class FaultResult : uint8_t { kResolved, kSegfault };
+
+// How a process's own tables map an address, read in software (no accessed/dirty updates).
+struct GuestMapping {
+  GuestPhys gpa;
+  PageSize size = PageSize::k4K;
+  Permissions perm;
+};
+
+struct Process {
+  uint32_t pid = 0;
+  uint16_t pcid = 0;
+  GuestPhys root;
+  std::map<uint64_t, Vma> vmas;  // by start address
+};
+
+class Kernel {
+ public:
+  Kernel(KernelConfig config, PagingPort& port);
+
+  void create_process(uint32_t pid);
+  void mmap(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot, PageSize page);
+  void munmap(uint32_t pid, GuestVirt start, uint64_t length);
+  void mprotect(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot);
+  void fork(uint32_t parent, uint32_t child);
+  void exit(uint32_t pid);
+  void switch_to(uint32_t pid);
+  FaultResult handle_page_fault(uint32_t pid, GuestVirt va, AccessType type);
+
+  std::optional<GuestMapping> lookup(uint32_t pid, GuestVirt va);
+
+  bool has_process(uint32_t pid) const { return procs_.count(pid) != 0; }
+  const Process& process(uint32_t pid) const;
+  uint32_t current() const { return current_; }
+  bool running() const { return running_; }
+  int levels() const { return config_.levels; }
+  const KernelStats& stats() const { return stats_; }
+  uint64_t table_bytes() const { return stats_.table_pages * kTableBytes; }
+
+ private:
+  struct Leaf {
+    GuestPhys entry;  // address of the leaf entry
+    Pte pte;
+    int level;
+  };
+
+  Process& proc(uint32_t pid);
+  const Vma* find_vma(const Process& p, GuestVirt va) const;
+  void check_range(const Process& p, GuestVirt start, uint64_t length, const char* op) const;
+  void split_at(Process& p, GuestVirt at);
+
+  GuestPhys allocate_table(int level);
+  void free_table(GuestPhys table, int level);
+  void write(GuestPhys entry, Pte value);
+  // Entry of `va` at `level`, allocating missing tables above it.
+  GuestPhys ensure_entry(const Process& p, GuestVirt va, int level);
+  // Present leaf mapping `va`, if any.
+  bool find_leaf(const Process& p, GuestVirt va, Leaf& out);
+  Pte make_leaf(const Vma& vma, GuestPhys frame, bool writable) const;
+
+  void map_fresh(Process& p, const Vma& vma, GuestVirt va, bool dirty);
+  void copy_on_write(Process& p, const Vma& vma, const Leaf& leaf, GuestVirt va);
+  void unmap_leaf(const Leaf& leaf);
+  // Calls fn(leaf, va) for every present leaf overlapping [start, end).
+  template <typename Fn>
+  void for_each_leaf(const Process& p, GuestVirt start, GuestVirt end, Fn&& fn) {
+    visit_leaves(p.root, config_.levels, 0, start.raw(), end.raw(), fn);
+  }
+  template <typename Fn>
+  void visit_leaves(GuestPhys table, int level, uint64_t base, uint64_t start, uint64_t end,
+                    Fn& fn) {
+    const uint64_t span = level_span(level);
+    for (unsigned i = 0; i < kEntriesPerTable; ++i) {
+      const uint64_t lo = base + i * span;
+      if (lo + span <= start || lo >= end) continue;
+      const GuestPhys e = table + i * 8u;
+      const Pte pte = port_.read_entry(e);
+      if (!pte.present()) continue;
+      if (pte_is_leaf(pte, level)) {
+        fn(Leaf{e, pte, level}, GuestVirt(lo));
+      } else {
+        visit_leaves(GuestPhys(pte.frame()), level - 1, lo, start, end, fn);
+      }
+    }
+  }
+  // Frees every table below `table` left empty in [start, end); true if `table` is now empty.
+  bool prune(GuestPhys table, int level, uint64_t base, uint64_t start, uint64_t end);
+  void prune_tables(Process& p, GuestVirt start, GuestVirt end) {
+    prune(p.root, config_.levels, 0, start.raw(), end.raw());
+  }
+  // Flushes after `pages` changed translations of p: INVLPG each, or one flush past a ceiling.
+  void flush_range(const Process& p, const std::vector<GuestVirt>& pages);
+  void copy_tree(const Process& parent, Process& child);
+  void release_frame(GuestPhys frame, PageSize size);
+  bool is_current(const Process& p) const { return running_ && current_ == p.pid; }
+
+  KernelConfig config_;
+  PagingPort& port_;
+  FrameAllocator<GuestPhys> frames_;
+  std::map<uint32_t, Process> procs_;
+  // Present entries per table page, so that empty tables can be freed.
+  std::unordered_map<uint64_t, uint16_t> table_use_;
+  // References to data frames shared after fork; absent means exactly one.
+  std::unordered_map<uint64_t, uint32_t> shared_frames_;
+  uint32_t current_ = 0;
+  bool running_ = false;
+  KernelStats stats_;
+};
+
+}  // namespace memvirt

@@ -1,0 +1,143 @@
+// mmap, munmap and mprotect: changes to the VMA list and the page tables behind it.
+#include <fmt/format.h>
+
+#include "os/kernel.hpp"
+
+namespace memvirt {
+namespace {
+
+// Above this many pages a range change flushes the whole TLB instead of one INVLPG per page
+// (Linux's tlb_single_page_flush_ceiling).
+constexpr uint64_t kSinglePageFlushCeiling = 33;
+
+}  // namespace
+
+void Kernel::check_range(const Process& p, GuestVirt start, uint64_t length, const char* op) const {
+  const uint64_t limit = user_space_end(config_.levels);
+  if (length == 0 || !start.aligned_to(kTableBytes) || length % kTableBytes != 0)
+    throw KernelError(fmt::format("{} of pid {}: range {:#x}+{:#x} is empty or not 4 KiB aligned",
+                                  op, p.pid, start.raw(), length));
+  if (start.raw() >= limit || length > limit - start.raw())
+    throw KernelError(fmt::format("{} of pid {}: range {:#x}+{:#x} leaves the {}-level user space",
+                                  op, p.pid, start.raw(), length, config_.levels));
+}
+
+void Kernel::split_at(Process& p, GuestVirt at) {
+  auto it = p.vmas.upper_bound(at.raw());
+  if (it == p.vmas.begin()) return;
+  --it;
+  Vma& v = it->second;
+  if (!v.contains(at) || v.start == at) return;
+  if (!at.aligned_to(page_bytes(v.page)))
+    throw KernelError(fmt::format("pid {}: address {:#x} splits a {} page", p.pid, at.raw(),
+                                  page_size_name(v.page)));
+  Vma upper = v;
+  upper.start = at;
+  v.end = at;
+  p.vmas.emplace(at.raw(), upper);
+}
+
+void Kernel::mmap(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot, PageSize page) {
+  Process& p = proc(pid);
+  check_range(p, start, length, "mmap");
+  if (!start.aligned_to(page_bytes(page)) || length % page_bytes(page) != 0)
+    throw KernelError(fmt::format("mmap of pid {}: range {:#x}+{:#x} is not aligned to {} pages",
+                                  pid, start.raw(), length, page_size_name(page)));
+  const GuestVirt end = start + length;
+  auto next = p.vmas.lower_bound(start.raw());
+  const bool overlaps_next = next != p.vmas.end() && next->second.start < end;
+  const bool overlaps_prev = next != p.vmas.begin() && std::prev(next)->second.end > start;
+  if (overlaps_next || overlaps_prev)
+    throw KernelError(fmt::format("mmap of pid {}: range {:#x}+{:#x} overlaps a mapping", pid,
+                                  start.raw(), length));
+  p.vmas.emplace(start.raw(), Vma{start, end, prot, page});
+}
+
+void Kernel::munmap(uint32_t pid, GuestVirt start, uint64_t length) {
+  Process& p = proc(pid);
+  check_range(p, start, length, "munmap");
+  const GuestVirt end = start + length;
+  split_at(p, start);
+  split_at(p, end);
+  std::vector<GuestVirt> pages;
+  for_each_leaf(p, start, end, [&](const Leaf& leaf, GuestVirt va) {
+    unmap_leaf(leaf);
+    pages.push_back(va);
+  });
+  flush_range(p, pages);
+  prune_tables(p, start, end);
+  for (auto it = p.vmas.lower_bound(start.raw()); it != p.vmas.end() && it->second.start < end;)
+    it = p.vmas.erase(it);
+}
+
+void Kernel::mprotect(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot) {
+  Process& p = proc(pid);
+  check_range(p, start, length, "mprotect");
+  const GuestVirt end = start + length;
+  for (GuestVirt va = start; va < end;) {
+    const Vma* v = find_vma(p, va);
+    if (!v)
+      throw KernelError(fmt::format("mprotect of pid {}: {:#x} is not mapped", pid, va.raw()));
+    va = v->end;
+  }
+  split_at(p, start);
+  split_at(p, end);
+  for (auto it = p.vmas.lower_bound(start.raw()); it != p.vmas.end() && it->second.start < end;
+       ++it)
+    it->second.prot = prot;
+  std::vector<GuestVirt> pages;
+  for_each_leaf(p, start, end, [&](const Leaf& leaf, GuestVirt va) {
+    const Vma& vma = *find_vma(p, va);
+    const GuestPhys frame(leaf.pte.frame());
+    // A frame still shared after fork stays read-only until its copy-on-write fault.
+    const bool writable = vma.writable() && !shared_frames_.count(frame.raw());
+    Pte pte = make_leaf(vma, frame, writable).set_dirty(leaf.pte.dirty());
+    if (pte == leaf.pte) return;
+    write(leaf.entry, pte);
+    pages.push_back(va);
+  });
+  flush_range(p, pages);
+}
+
+void Kernel::unmap_leaf(const Leaf& leaf) {
+  write(leaf.entry, Pte());
+  release_frame(GuestPhys(leaf.pte.frame()), page_size_at_level(leaf.level));
+}
+
+void Kernel::release_frame(GuestPhys frame, PageSize size) {
+  auto it = shared_frames_.find(frame.raw());
+  if (it != shared_frames_.end()) {
+    if (--it->second == 1) shared_frames_.erase(it);
+    return;
+  }
+  frames_.free(frame, size);
+  stats_.data_bytes -= page_bytes(size);
+}
+
+void Kernel::flush_range(const Process& p, const std::vector<GuestVirt>& pages) {
+  if (!is_current(p) || pages.empty()) return;
+  if (pages.size() > kSinglePageFlushCeiling) {
+    port_.flush_tlb();
+    return;
+  }
+  for (GuestVirt va : pages) port_.invlpg(va);
+}
+
+bool Kernel::prune(GuestPhys table, int level, uint64_t base, uint64_t start, uint64_t end) {
+  const uint64_t span = level_span(level);
+  for (unsigned i = 0; i < kEntriesPerTable && level > 1; ++i) {
+    const uint64_t lo = base + i * span;
+    if (lo + span <= start || lo >= end) continue;
+    const GuestPhys e = table + i * 8u;
+    const Pte pte = port_.read_entry(e);
+    if (!pte.present() || pte_is_leaf(pte, level)) continue;
+    const GuestPhys child(pte.frame());
+    if (prune(child, level - 1, lo, start, end)) {
+      write(e, Pte());
+      free_table(child, level - 1);
+    }
+  }
+  return table_use_.count(table.raw()) == 0;
+}
+
+}  // namespace memvirt

@@ -1,0 +1,31 @@
+#pragma once
+// The one port through which the guest kernel touches paging state: every page-table entry
+// write, every new or freed table page, every CR3 write and TLB invalidation. The hypervisor
+// policy implements it, and this is where "every guest page-table change calls the VMM" lives.
+#include <cstdint>
+
+#include "arch/address.hpp"
+#include "arch/pte.hpp"
+
+namespace memvirt {
+
+class PagingPort {
+ public:
+  virtual ~PagingPort() = default;
+
+  // The kernel reads its own tables with ordinary loads: never a trap.
+  virtual Pte read_entry(GuestPhys entry) = 0;
+  // Every page-table entry write.
+  virtual void write_entry(GuestPhys entry, Pte value) = 0;
+  // A guest-physical frame becomes a page table at `level` (zeroed), or stops being one.
+  virtual void table_allocated(GuestPhys table, int level) = 0;
+  virtual void table_freed(GuestPhys table, int level) = 0;
+  // MOV to CR3: run the address space rooted at `root`, tagged `pcid`.
+  virtual void write_cr3(GuestPhys root, uint16_t pcid) = 0;
+  // INVLPG of one address in the current address space.
+  virtual void invlpg(GuestVirt va) = 0;
+  // Drop every non-global translation of the current address space (CR3 reload).
+  virtual void flush_tlb() = 0;
+};
+
+}  // namespace memvirt

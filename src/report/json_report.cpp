@@ -1,0 +1,71 @@
+#include "report/json_report.hpp"
+
+namespace memvirt {
+namespace {
+
+using nlohmann::json;
+
+json exits_to_json(const VmExitStats& exits) {
+  // Every reason is present, even at zero, so scripts can index without checking.
+  json by_reason = json::object();
+  for (int i = 0; i < kExitReasonCount; ++i) {
+    const auto reason = static_cast<ExitReason>(i);
+    by_reason[std::string(exit_reason_name(reason))] = exits[reason];
+  }
+  return {{"total", exits.total()}, {"by_reason", by_reason}};
+}
+
+json walk_to_json(const RunResult& r) {
+  return {{"walks", r.walks},
+          {"refs", r.walk_refs},
+          {"guest_refs", r.guest_refs},
+          {"nested_refs", r.nested_refs},
+          {"refs_per_miss", r.refs_per_miss()}};
+}
+
+json page_table_bytes_to_json(const RunResult& r) {
+  return {{"guest", r.guest_pt_bytes},
+          {"shadow", r.shadow_pt_bytes},
+          {"nested", r.nested_pt_bytes},
+          {"p2m", r.p2m_bytes}};
+}
+
+json config_to_json(const SimConfig& c, const std::vector<RunResult>& runs) {
+  json modes = json::array();
+  for (const RunResult& r : runs) modes.push_back(std::string(paging_mode_name(r.config.mode)));
+  return {{"seed", c.seed},
+          {"levels", c.levels},
+          {"nested_levels", c.nested_levels},
+          {"page", std::string(page_size_name(c.page))},
+          {"nested_page", std::string(page_size_name(c.nested_page))},
+          {"modes", modes},
+          {"guest_memory_bytes", c.guest_memory},
+          {"host_memory_bytes", c.host_memory}};
+}
+
+}  // namespace
+
+json run_to_json(const RunResult& r) {
+  return {{"mode", std::string(paging_mode_name(r.config.mode))},
+          {"page", std::string(page_size_name(r.config.page))},
+          {"nested_page", std::string(page_size_name(r.config.nested_page))},
+          {"levels", r.config.levels},
+          {"accesses", r.accesses},
+          {"segfaults", r.segfaults},
+          {"tlb", {{"hits", r.tlb_hits}, {"misses", r.tlb_misses}}},
+          {"walk", walk_to_json(r)},
+          {"guest_page_faults", r.guest_page_faults},
+          {"guest_pt_writes", r.guest_pt_writes},
+          {"shadow_faults", r.shadow_faults},
+          {"vm_exits", exits_to_json(r.vm_exits)},
+          {"page_table_bytes", page_table_bytes_to_json(r)}};
+}
+
+json sim_report_json(const std::string& workload, const std::vector<RunResult>& runs) {
+  const SimConfig shared = runs.empty() ? SimConfig{} : runs.front().config;
+  json results = json::array();
+  for (const RunResult& r : runs) results.push_back(run_to_json(r));
+  return {{"workload", workload}, {"config", config_to_json(shared, runs)}, {"results", results}};
+}
+
+}  // namespace memvirt

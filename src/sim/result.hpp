@@ -1,0 +1,34 @@
+#pragma once
+// What one run of one mode measured: plain counters, read by the report layer.
+#include <cstdint>
+
+#include "sim/sim_config.hpp"
+#include "vmm/vm_exit.hpp"
+
+namespace memvirt {
+
+struct RunResult {
+  SimConfig config;
+  uint64_t accesses = 0;
+  uint64_t segfaults = 0;        // accesses the guest kernel refused
+  uint64_t tlb_hits = 0;
+  uint64_t tlb_misses = 0;       // translations that walked (retries after faults included)
+  uint64_t walks = 0;
+  uint64_t walk_refs = 0;
+  uint64_t guest_refs = 0;
+  uint64_t nested_refs = 0;
+  uint64_t guest_page_faults = 0;
+  uint64_t guest_pt_writes = 0;  // page-table entry writes by the guest kernel
+  uint64_t shadow_faults = 0;
+  VmExitStats vm_exits;
+  uint64_t guest_pt_bytes = 0;   // guest page tables
+  uint64_t shadow_pt_bytes = 0;  // shadow page tables (VMM)
+  uint64_t nested_pt_bytes = 0;  // EPT/NPT tables (VMM)
+  uint64_t p2m_bytes = 0;        // the VMM's gPA -> hPA map under shadow paging
+
+  double refs_per_miss() const {
+    return tlb_misses ? static_cast<double>(walk_refs) / static_cast<double>(tlb_misses) : 0.0;
+  }
+};
+
+}  // namespace memvirt

@@ -1,0 +1,60 @@
+#include "vmm/domain.hpp"
+
+#include <stdexcept>
+
+#include "arch/ept_entry.hpp"
+#include "arch/paging.hpp"
+#include "mmu/walker.hpp"
+
+namespace memvirt {
+namespace {
+
+EptEntry table_entry(HostPhys table) {
+  return EptEntry().set_readable(true).set_writable(true).set_executable(true).set_frame(
+      table.raw());
+}
+
+}  // namespace
+
+Domain::Domain(HostMemory& mem, DomainConfig config) : mem_(mem), config_(config) {
+  if (!valid_levels(config.levels)) throw std::invalid_argument("EPT levels must be 4 or 5");
+  root_ = mem_.allocate(PageSize::k4K, config_.table_role);
+}
+
+std::optional<HostPhys> Domain::lookup(GuestPhys gpa) const {
+  WalkRefs scratch;
+  const auto t = walk_nested(mem_, root_, config_.levels, gpa, AccessType::kRead, false, scratch);
+  if (!t.ok) return std::nullopt;
+  return t.hpa;
+}
+
+HostPhys Domain::populate(GuestPhys gpa) {
+  const int leaf = leaf_level(config_.backing);
+  HostPhys table = root_;
+  for (int level = config_.levels; level > leaf; --level) {
+    const HostPhys e = table + table_index(gpa.raw(), level) * 8u;
+    const EptEntry entry(mem_.read(e));
+    if (entry.present()) {
+      table = HostPhys(entry.frame());
+      continue;
+    }
+    const HostPhys child = mem_.allocate(PageSize::k4K, config_.table_role);
+    mem_.write(e, table_entry(child).raw());
+    table = child;
+  }
+  const HostPhys e = table + table_index(gpa.raw(), leaf) * 8u;
+  EptEntry entry(mem_.read(e));
+  if (!entry.present()) {
+    const HostPhys frame = mem_.allocate(config_.backing, FrameRole::kData);
+    entry = table_entry(frame)
+                .set_memory_type(EptMemoryType::kWriteBack)
+                .set_ignore_pat(true)
+                .set_large(config_.backing != PageSize::k4K);
+    mem_.write(e, entry.raw());
+    stats_.populated_bytes += page_bytes(config_.backing);
+    ++stats_.populations;
+  }
+  return HostPhys(entry.frame() + gpa.offset_in(page_bytes(config_.backing)));
+}
+
+}  // namespace memvirt

@@ -1,0 +1,54 @@
+#pragma once
+// Shadow paging: the VMM keeps, per guest page-table root, its own gVA -> hPA tree and the
+// hardware walks only that. Guest page-table pages are write-protected, so every guest entry
+// write exits; the VMM emulates it and drops the shadow entries derived from it. Shadow entries
+// are filled lazily, on the hidden faults the hardware raises where they are missing.
+#include <unordered_map>
+#include <vector>
+
+#include "vmm/hypervisor.hpp"
+
+namespace memvirt {
+
+class Shadow final : public Hypervisor {
+ public:
+  Shadow(const HypervisorConfig& config, HostMemory& mem, Mmu& mmu);
+
+  PagingMode mode() const override { return PagingMode::kShadow; }
+  Pte read_entry(GuestPhys entry) override;
+  void write_entry(GuestPhys entry, Pte value) override;
+  void table_allocated(GuestPhys table, int level) override;
+  void table_freed(GuestPhys table, int level) override;
+  void write_cr3(GuestPhys root, uint16_t pcid) override;
+  void invlpg(GuestVirt va) override;
+  void flush_tlb() override;
+  FaultAction handle_fault(GuestVirt va, AccessType type, const WalkResult& walk) override;
+  std::optional<HostPhys> host_of(GuestPhys gpa) const override { return domain_.lookup(gpa); }
+  const Domain* domain() const override { return &domain_; }
+
+ private:
+  struct ShadowPage {
+    GuestPhys guest_table;  // the guest table it shadows (none for a splintered large page)
+    int level = 0;
+    bool direct = false;    // maps part of a guest large page in smaller host pages
+  };
+
+  HostPhys new_shadow_page(GuestPhys guest_table, int level, bool direct);
+  void free_shadow_tree(HostPhys page);
+  void zap(HostPhys page, unsigned index);
+  HostPhys shadow_root_for(GuestPhys guest_root);
+  // Fills the shadow path for `va` from the guest's tables; false if the guest itself faults.
+  bool sync(GuestVirt va, AccessType type);
+  HostPhys shadow_child(HostPhys entry, GuestPhys guest_table, int level, bool direct);
+
+  HostMemory& mem_;
+  Mmu& mmu_;
+  HypervisorConfig config_;
+  Domain domain_;
+  GuestPhys guest_root_;
+  std::unordered_map<uint64_t, HostPhys> roots_;                   // guest root -> shadow root
+  std::unordered_map<uint64_t, ShadowPage> pages_;                 // by shadow frame
+  std::unordered_map<uint64_t, std::vector<HostPhys>> shadowed_;   // guest table -> shadow pages
+};
+
+}  // namespace memvirt

@@ -1,0 +1,71 @@
+// The shadow fault path: read the guest's translation in software and build the shadow path
+// that makes the hardware agree with it.
+#include "arch/paging.hpp"
+#include "mmu/walker.hpp"
+#include "vmm/shadow.hpp"
+
+namespace memvirt {
+
+FaultAction Shadow::handle_fault(GuestVirt va, AccessType type, const WalkResult&) {
+  if (!sync(va, type)) {
+    exits_.count(ExitReason::kGuestFault);
+    return FaultAction::kGuestFault;
+  }
+  exits_.count(ExitReason::kShadowFault);
+  ++stats_.shadow_faults;
+  return FaultAction::kRetry;
+}
+
+HostPhys Shadow::shadow_child(HostPhys entry, GuestPhys guest_table, int level, bool direct) {
+  const Pte e(mem_.read(entry));
+  if (e.present()) return HostPhys(e.frame());
+  const HostPhys child = new_shadow_page(guest_table, level, direct);
+  mem_.write(entry, Pte().set_present(true).set_writable(true).set_user(true).set_accessed(true)
+                        .set_frame(child.raw()).raw());
+  return child;
+}
+
+bool Shadow::sync(GuestVirt va, AccessType type) {
+  // The guest's own view, through the p2m. The VMM sets the guest's accessed and dirty bits as
+  // the hardware would have, so the walk updates them.
+  const WalkRequest req{va.raw(), type, true, true};
+  WalkResult g;
+  for (;;) {
+    g = walk_2d(mem_, guest_root_, config_.levels, domain_.root(), config_.nested_levels, req);
+    if (g.status != WalkStatus::kNestedFault) break;
+    domain_.populate(g.nested_gpa);
+  }
+  if (g.status != WalkStatus::kOk) return false;
+
+  const PageSize size = std::min(g.guest_size, config_.nested_page);
+  const int guest_leaf = leaf_level(g.guest_size);
+  HostPhys page = shadow_root_for(guest_root_);
+  GuestPhys guest_table = guest_root_;
+  for (int level = config_.levels; level > leaf_level(size); --level) {
+    const HostPhys entry = page + table_index(va.raw(), level) * 8u;
+    if (level > guest_leaf) {
+      guest_table = GuestPhys(read_entry(guest_table + table_index(va.raw(), level) * 8u).frame());
+      page = shadow_child(entry, guest_table, level - 1, false);
+    } else {  // a guest large page backed by smaller host frames
+      page = shadow_child(entry, GuestPhys(), level - 1, true);
+    }
+  }
+  const GuestPhys frame = g.gpa.align_down(page_bytes(size));
+  // Until the guest's dirty bit is set, a write must fault so the VMM can set it; and a guest
+  // page-table page is never writable through the shadow.
+  const bool writable =
+      g.perm.writable && g.dirty && !shadowed_.count(g.gpa.align_down(kTableBytes).raw());
+  const Pte leaf = Pte()
+                       .set_present(true)
+                       .set_writable(writable)
+                       .set_user(g.perm.user)
+                       .set_no_execute(!g.perm.executable)
+                       .set_large(size != PageSize::k4K)
+                       .set_accessed(true)
+                       .set_dirty(writable)
+                       .set_frame(domain_.populate(frame).raw());
+  mem_.write(page + table_index(va.raw(), leaf_level(size)) * 8u, leaf.raw());
+  return true;
+}
+
+}  // namespace memvirt

@@ -1,0 +1,33 @@
+#pragma once
+// A workload is a stream of events, pulled in batches so that the engine's per-access loop
+// makes no virtual call.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "arch/page_size.hpp"
+#include "workload/event.hpp"
+#include "workload/spec.hpp"
+
+namespace memvirt {
+
+// What a generator needs from the run's configuration.
+struct WorkloadContext {
+  PageSize page = PageSize::k4K;  // backing page size for the regions it maps
+  uint64_t seed = 1;
+};
+
+class Workload {
+ public:
+  virtual ~Workload() = default;
+  // Fills the front of `out`; returns how many events were written, 0 at the end.
+  virtual size_t next(std::span<Event> out) = 0;
+};
+
+std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, const WorkloadContext& ctx);
+
+// Processes start with pid 0 running; generators map their regions at fixed addresses from here.
+inline constexpr uint64_t kWorkloadRegionBase = uint64_t{0x1000} << 32;  // 16 TiB, 1 GiB aligned
+
+}  // namespace memvirt

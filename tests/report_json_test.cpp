@@ -1,0 +1,107 @@
+// RunResult -> JSON: the exact keys and values scripts rely on.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "report/json_report.hpp"
+
+namespace memvirt {
+namespace {
+
+using nlohmann::json;
+
+// A shadow-paging run with every counter distinct, so a swapped field shows.
+RunResult shadow_run() {
+  RunResult r;
+  r.config.mode = PagingMode::kShadow;
+  r.config.page = PageSize::k2M;
+  r.config.nested_page = PageSize::k1G;
+  r.config.levels = 5;
+  r.config.nested_levels = 4;
+  r.config.seed = 7;
+  r.accesses = 1000;
+  r.segfaults = 1;
+  r.tlb_hits = 900;
+  r.tlb_misses = 120;
+  r.walks = 119;
+  r.walk_refs = 600;
+  r.guest_refs = 590;
+  r.nested_refs = 10;
+  r.guest_page_faults = 11;
+  r.guest_pt_writes = 40;
+  r.shadow_faults = 13;
+  r.vm_exits.by_reason = {12, 13, 11, 1, 0, 0};
+  r.guest_pt_bytes = 4096 * 5;
+  r.shadow_pt_bytes = 4096 * 6;
+  r.nested_pt_bytes = 0;
+  r.p2m_bytes = 4096 * 2;
+  return r;
+}
+
+RunResult native_run() {
+  RunResult r;
+  r.config.mode = PagingMode::kNative;
+  r.accesses = 1000;
+  return r;
+}
+
+TEST(ReportJson, RunHasEveryContractKeyWithExactValues) {
+  const json expected = json::parse(R"({
+    "mode": "shadow", "page": "2m", "nested_page": "1g", "levels": 5,
+    "accesses": 1000, "segfaults": 1,
+    "tlb": {"hits": 900, "misses": 120},
+    "walk": {"walks": 119, "refs": 600, "guest_refs": 590, "nested_refs": 10, "refs_per_miss": 5.0},
+    "guest_page_faults": 11, "guest_pt_writes": 40, "shadow_faults": 13,
+    "vm_exits": {"total": 37, "by_reason": {"pt_write": 12, "shadow_fault": 13,
+                 "guest_page_fault": 11, "cr3_write": 1, "invlpg": 0, "ept_violation": 0}},
+    "page_table_bytes": {"guest": 20480, "shadow": 24576, "nested": 0, "p2m": 8192}
+  })");
+  EXPECT_EQ(run_to_json(shadow_run()), expected) << run_to_json(shadow_run()).dump(2);
+}
+
+TEST(ReportJson, VmExitsListEveryReasonEvenWhenAllAreZero) {
+  const json exits = run_to_json(native_run())["vm_exits"];
+  EXPECT_EQ(exits["total"], 0);
+  ASSERT_EQ(exits["by_reason"].size(), static_cast<size_t>(kExitReasonCount));
+  for (int i = 0; i < kExitReasonCount; ++i) {
+    const std::string name(exit_reason_name(static_cast<ExitReason>(i)));
+    ASSERT_TRUE(exits["by_reason"].contains(name)) << name;
+    EXPECT_EQ(exits["by_reason"][name], 0) << name;
+  }
+}
+
+TEST(ReportJson, RefsPerMissIsZeroWithoutMisses) {
+  const json walk = run_to_json(native_run())["walk"];
+  EXPECT_EQ(walk["refs_per_miss"], 0.0);
+  EXPECT_TRUE(walk["refs_per_miss"].is_number_float());
+}
+
+TEST(ReportJson, SimReportTakesConfigFromFirstRunAndKeepsModeOrder) {
+  RunResult first = shadow_run();
+  first.config.guest_memory = uint64_t{4} << 30;
+  first.config.host_memory = uint64_t{8} << 30;
+  RunResult second = native_run();
+  const json report = sim_report_json("listwalk:ws=1MiB", {first, second});
+  const json expected_config = json::parse(R"({
+    "seed": 7, "levels": 5, "nested_levels": 4, "page": "2m", "nested_page": "1g",
+    "modes": ["shadow", "native"],
+    "guest_memory_bytes": 4294967296, "host_memory_bytes": 8589934592
+  })");
+  EXPECT_EQ(report["workload"], "listwalk:ws=1MiB");
+  EXPECT_EQ(report["config"], expected_config);
+  ASSERT_EQ(report["results"].size(), 2u);
+  EXPECT_EQ(report["results"][0], run_to_json(first));
+  EXPECT_EQ(report["results"][1], run_to_json(second));
+  EXPECT_EQ(report.size(), 3u);  // workload, config, results: nothing else at the top
+}
+
+TEST(ReportJson, SimReportWithoutRunsHasDefaultConfigAndNoRows) {
+  const json report = sim_report_json("random", {});
+  EXPECT_EQ(report["results"], json::array());
+  EXPECT_EQ(report["config"]["modes"], json::array());
+  EXPECT_EQ(report["config"]["seed"], 1);
+  EXPECT_EQ(report["config"]["page"], "4k");
+}
+
+}  // namespace
+}  // namespace memvirt
