@@ -1,10 +1,10 @@
 // memvirt: the command line. Exit codes: 0 success, 1 runtime error, 2 usage error.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 #include <string>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "cli/sim_command.hpp"
 #include "cli/version.hpp"
@@ -20,8 +20,7 @@ constexpr const char* kFooter = R"(Examples:
   memvirt sim --help)";
 
 std::string usage_failure(const CLI::App*, const CLI::Error& e) {
-  return fmt::format("memvirt: usage error: {}\nRun with --help for more information.\n",
-                     e.what());
+  return fmt::format("memvirt: usage error: {}\nRun with --help for more information.\n", e.what());
 }
 
 // CLI11 reports help and version requests as exceptions with exit code 0; every other parse
@@ -33,9 +32,10 @@ int finish_parse(const CLI::App& app, const CLI::ParseError& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app("memvirt: x86-64 address translation under native execution, shadow paging and "
-               "nested paging",
-               "memvirt");
+  CLI::App app(
+      "memvirt: x86-64 address translation under native execution, shadow paging and "
+      "nested paging",
+      "memvirt");
   app.set_version_flag("--version", std::string(memvirt::kVersion));
   // No require_subcommand(): CLI11 would check it before unexpected arguments, and
   // `memvirt simm` would then be told a subcommand is missing instead of that `simm` is unknown.
@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cout.flush();
     fmt::print(stderr, "memvirt: error: {}\n", e.what());
+    return kExitRuntimeError;
+  } catch (...) {
+    std::cout.flush();
+    fmt::print(stderr, "memvirt: error: unknown exception\n");
     return kExitRuntimeError;
   }
   return 0;

@@ -1,10 +1,14 @@
 #include "cli/sim_command.hpp"
 
+#include <fmt/format.h>
+
+#include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <stdexcept>
-
-#include <fmt/format.h>
+#include <string>
+#include <vector>
 
 #include "cli/validators.hpp"
 #include "report/json_report.hpp"
@@ -51,23 +55,35 @@ SimCommand::SimCommand(CLI::App& parent) {
   app_->footer(kSimFooter);
   app_->add_option("--workload", workload_,
                    "Workload spec, e.g. listwalk:ws=64MiB,npad=7,order=random")
-      ->type_name("SPEC")->required()->check(workload_spec_validator());
+      ->type_name("SPEC")
+      ->required()
+      ->check(workload_spec_validator());
   app_->add_option("--mode", modes_,
                    "Comma-separated paging modes to run, in this order, e.g. native,nested")
-      ->type_name("MODES")->check(mode_list_validator())->capture_default_str();
+      ->type_name("MODES")
+      ->check(mode_list_validator())
+      ->capture_default_str();
   app_->add_option("--page", page_, "Guest page size of the workload's mappings, e.g. 2m")
-      ->type_name("4k|2m|1g")->check(page_size_validator())->capture_default_str();
+      ->type_name("4k|2m|1g")
+      ->check(page_size_validator())
+      ->capture_default_str();
   app_->add_option("--nested-page", nested_page_,
                    "Host page size behind guest memory (EPT leaves, shadow), e.g. 1g")
-      ->type_name("4k|2m|1g")->check(page_size_validator())->capture_default_str();
+      ->type_name("4k|2m|1g")
+      ->check(page_size_validator())
+      ->capture_default_str();
   app_->add_option("--levels", levels_, "Guest paging levels (5 = LA57), e.g. 5")
-      ->type_name("4|5")->check(paging_levels_validator())->capture_default_str();
-  nested_levels_option_ =
-      app_->add_option("--nested-levels", nested_levels_,
-                       "EPT/NPT levels, e.g. 5 (default: same as --levels)")
-          ->type_name("4|5")->check(paging_levels_validator());
+      ->type_name("4|5")
+      ->check(paging_levels_validator())
+      ->capture_default_str();
+  nested_levels_option_ = app_->add_option("--nested-levels", nested_levels_,
+                                           "EPT/NPT levels, e.g. 5 (default: same as --levels)")
+                              ->type_name("4|5")
+                              ->check(paging_levels_validator());
   app_->add_option("--seed", seed_, "Seed of the workload's random choices, e.g. 42")
-      ->type_name("N")->check(seed_validator())->capture_default_str();
+      ->type_name("N")
+      ->check(seed_validator())
+      ->capture_default_str();
   app_->add_option("--json", json_path_,
                    "Also write the JSON report to FILE, e.g. out.json ('-': on stdout, no table)")
       ->type_name("FILE");

@@ -1,10 +1,9 @@
 #pragma once
 // `memvirt sim`: one workload simulated under each requested paging mode, side by side.
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "sim/result.hpp"
 #include "sim/sim_config.hpp"

@@ -1,12 +1,12 @@
 #include "cli/validators.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <functional>
 #include <stdexcept>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "arch/page_size.hpp"
 #include "workload/spec.hpp"

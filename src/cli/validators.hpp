@@ -2,11 +2,10 @@
 // Command-line values: parsers that say what is wrong with a value, and CLI11 validators built on
 // them, so the command line accepts exactly what the library accepts and a rejected value is a
 // usage error naming its flag.
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string_view>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "vmm/hypervisor.hpp"
 

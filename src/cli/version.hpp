@@ -3,7 +3,7 @@
 
 namespace memvirt {
 
-// Keep in step with project(memvirt VERSION ...) in the top-level CMakeLists.txt.
-inline constexpr std::string_view kVersion = "0.1.0";
+// From project(memvirt VERSION ...) in the top-level CMakeLists.txt.
+inline constexpr std::string_view kVersion = MEMVIRT_VERSION;
 
 }  // namespace memvirt

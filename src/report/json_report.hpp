@@ -1,9 +1,8 @@
 #pragma once
 // Results as JSON. Scripts read these keys: they are a contract, never renamed, only added to.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sim/result.hpp"
 

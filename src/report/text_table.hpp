@@ -41,8 +41,8 @@ std::string with_thousands(uint64_t n);
 // Fixed-point with `decimals` digits after the point: fixed(2.5, 2) -> "2.50".
 std::string fixed(double value, int decimals);
 
-// One row per run: TLB behaviour, walk references per miss, faults, VM exits and page-table
-// footprint; then a second small table with the VM exits by reason (non-zero ones only).
+// Two tables, one row per run in each: TLB behaviour, walk references per miss, guest faults and
+// VM exits; then page-table footprint and the VM exits by reason (non-zero ones only).
 std::string sim_table(const std::vector<RunResult>& runs);
 
 }  // namespace memvirt
