@@ -176,6 +176,44 @@ TEST(Machine, NestedColdWalkOfABackedPageMakesTwentyFourReferences) {
   EXPECT_EQ(m.mmu().stats().guest_refs + m.mmu().stats().nested_refs - before, 24u);
 }
 
+TEST(Machine, SharedMemoryMapsTheSameFrameInEveryProcessAndSurvivesFork) {
+  for (PagingMode mode : kAllModes) {
+    Machine m(config_for(mode));
+    Event shm = mmap_event(0, kBase, 4 * 4096);
+    shm.region = 7;
+    m.apply(shm);
+    m.apply(fork_event(0, 1));
+    shm.pid = 2;
+    m.apply(fork_event(0, 2));
+    m.apply(simple_event(EventKind::kExec, 2));  // pid 2 starts afresh, then maps it elsewhere
+    shm.addr = GuestVirt(kBase + (1ull << 30));
+    m.apply(shm);
+    const auto a = m.access(1, GuestVirt(kBase + 4096), AccessType::kWrite);
+    const auto b = m.access(0, GuestVirt(kBase + 4096), AccessType::kWrite);
+    const auto c = m.access(2, GuestVirt(kBase + (1ull << 30) + 4096), AccessType::kRead);
+    ASSERT_TRUE(a.ok && b.ok && c.ok) << name(mode);
+    EXPECT_EQ(a.hpa, b.hpa) << name(mode);
+    EXPECT_EQ(a.hpa, c.hpa) << name(mode);
+    EXPECT_EQ(m.kernel().stats().cow_faults, 0u) << name(mode);
+    EXPECT_EQ(m.kernel().stats().data_bytes, 4096u) << name(mode);
+    for (uint32_t pid : {0u, 1u, 2u}) m.apply(simple_event(EventKind::kExit, pid));
+    EXPECT_EQ(m.kernel().stats().data_bytes, 0u) << name(mode);
+  }
+}
+
+TEST(Machine, ExecReplacesTheAddressSpace) {
+  for (PagingMode mode : kAllModes) {
+    Machine m(config_for(mode));
+    m.apply(mmap_event(0, kBase, 4096));
+    ASSERT_TRUE(m.access(0, GuestVirt(kBase), AccessType::kWrite).ok);
+    m.apply(simple_event(EventKind::kExec, 0));
+    EXPECT_FALSE(m.access(0, GuestVirt(kBase), AccessType::kRead).ok) << name(mode);
+    EXPECT_EQ(m.result().guest_pt_bytes, 4096u) << name(mode);
+    m.apply(mmap_event(0, kBase, 4096));
+    EXPECT_TRUE(m.access(0, GuestVirt(kBase), AccessType::kRead).ok) << name(mode);
+  }
+}
+
 TEST(Machine, BadEventsAreKernelErrorsNamingWhatIsWrong) {
   Machine m(config_for(PagingMode::kNative));
   m.apply(mmap_event(0, kBase, 4096));

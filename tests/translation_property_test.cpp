@@ -66,6 +66,10 @@ class SequenceGenerator {
       return simple_event(EventKind::kExit, pid);
     }
     if (r < 33) return simple_event(EventKind::kSwitch, pid);
+    if (r < 34) {
+      procs_[pid].clear();
+      return simple_event(EventKind::kExec, pid);
+    }
     return access(pid, slot);
   }
 
@@ -74,10 +78,14 @@ class SequenceGenerator {
     if (regions.count(slot)) return access(pid, slot);
     static constexpr PageSize sizes[] = {PageSize::k4K, PageSize::k4K, PageSize::k2M,
                                          PageSize::k1G};
-    const PageSize page = sizes[rng_.next_below(4)];
+    // A quarter of the mappings are of the slot's shared-memory object, in 4 KiB or 2 MiB pages.
+    const bool shared = rng_.next_below(4) == 0;
+    const PageSize page = shared ? (slot % 2 ? PageSize::k4K : PageSize::k2M) : sizes[rng_.next_below(4)];
     const uint64_t pages = page == PageSize::k1G ? 1 : 1 + rng_.next_below(page == PageSize::k2M ? 3 : 40);
     regions[slot] = Region{pages * page_bytes(page), page};
-    return mmap_event(pid, slot_base(slot), pages * page_bytes(page), page, random_prot());
+    Event e = mmap_event(pid, slot_base(slot), pages * page_bytes(page), page, random_prot());
+    e.region = shared ? static_cast<uint32_t>(slot) + 1 : 0;
+    return e;
   }
 
   // A whole region, or its upper part cut at a page boundary.

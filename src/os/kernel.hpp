@@ -63,11 +63,15 @@ class Kernel {
   Kernel(KernelConfig config, PagingPort& port);
 
   void create_process(uint32_t pid);
-  void mmap(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot, PageSize page);
+  // `shm` != 0 maps shared-memory object `shm`: every process mapping it sees the same frames.
+  void mmap(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot, PageSize page,
+            uint32_t shm = 0);
   void munmap(uint32_t pid, GuestVirt start, uint64_t length);
   void mprotect(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot);
   void fork(uint32_t parent, uint32_t child);
   void exit(uint32_t pid);
+  // Replaces pid's address space with a new, empty one.
+  void exec(uint32_t pid);
   void switch_to(uint32_t pid);
   FaultResult handle_page_fault(uint32_t pid, GuestVirt va, AccessType type);
 
@@ -103,6 +107,10 @@ class Kernel {
   Pte make_leaf(const Vma& vma, GuestPhys frame, bool writable) const;
 
   void map_fresh(Process& p, const Vma& vma, GuestVirt va, bool dirty);
+  GuestPhys shared_frame(const Vma& vma, GuestVirt va);
+  void add_ref(GuestPhys frame) { ++shared_frames_.try_emplace(frame.raw(), 1u).first->second; }
+  void drop_vma(const Vma& vma);
+  void teardown(Process& p);
   void copy_on_write(Process& p, const Vma& vma, const Leaf& leaf, GuestVirt va);
   void unmap_leaf(const Leaf& leaf);
   // Calls fn(leaf, va) for every present leaf overlapping [start, end).
@@ -144,8 +152,14 @@ class Kernel {
   std::map<uint32_t, Process> procs_;
   // Present entries per table page, so that empty tables can be freed.
   std::unordered_map<uint64_t, uint16_t> table_use_;
-  // References to data frames shared after fork; absent means exactly one.
+  // References to data frames shared after fork or through shared memory; absent means one.
   std::unordered_map<uint64_t, uint32_t> shared_frames_;
+  struct SharedObject {
+    PageSize page = PageSize::k4K;
+    uint32_t vmas = 0;  // mappings of it, in every process
+    std::unordered_map<uint64_t, GuestPhys> frames;  // by page index; each holds one reference
+  };
+  std::unordered_map<uint32_t, SharedObject> shared_objects_;
   uint32_t current_ = 0;
   bool running_ = false;
   KernelStats stats_;

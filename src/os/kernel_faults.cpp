@@ -29,6 +29,7 @@ FaultResult Kernel::handle_page_fault(uint32_t pid, GuestVirt va, AccessType typ
     ++stats_.demand_faults;
     return FaultResult::kResolved;
   }
+  // (A shared mapping's leaf is writable whenever its VMA is, so it never reaches here.)
   if (type == AccessType::kWrite && !leaf.pte.writable()) {
     copy_on_write(p, *vma, leaf, va);
     ++stats_.cow_faults;
@@ -41,10 +42,27 @@ FaultResult Kernel::handle_page_fault(uint32_t pid, GuestVirt va, AccessType typ
 
 void Kernel::map_fresh(Process& p, const Vma& vma, GuestVirt va, bool dirty) {
   const GuestVirt base = va.align_down(page_bytes(vma.page));
-  const GuestPhys frame = frames_.allocate(vma.page);
-  stats_.data_bytes += page_bytes(vma.page);
+  GuestPhys frame;
+  if (vma.shm) {
+    frame = shared_frame(vma, va);
+    add_ref(frame);
+  } else {
+    frame = frames_.allocate(vma.page);
+    stats_.data_bytes += page_bytes(vma.page);
+  }
   const GuestPhys entry = ensure_entry(p, base, leaf_level(vma.page));
   write(entry, make_leaf(vma, frame, vma.writable()).set_dirty(dirty));
+}
+
+GuestPhys Kernel::shared_frame(const Vma& vma, GuestVirt va) {
+  SharedObject& o = shared_objects_.at(vma.shm);
+  const uint64_t index = (va - vma.shm_base) / page_bytes(o.page);
+  auto [it, fresh] = o.frames.try_emplace(index);
+  if (fresh) {
+    it->second = frames_.allocate(o.page);
+    stats_.data_bytes += page_bytes(o.page);
+  }
+  return it->second;
 }
 
 void Kernel::copy_on_write(Process& p, const Vma& vma, const Leaf& leaf, GuestVirt va) {

@@ -10,32 +10,47 @@ void Kernel::fork(uint32_t parent, uint32_t child) {
   create_process(child);
   Process& c = proc(child);
   c.vmas = p.vmas;
+  for (const auto& [start, vma] : c.vmas)
+    if (vma.shm) ++shared_objects_.at(vma.shm).vmas;
   bool parent_changed = false;
   for_each_leaf(p, GuestVirt(0), GuestVirt(user_space_end(config_.levels)),
                 [&](const Leaf& leaf, GuestVirt va) {
                   Pte pte = leaf.pte;
-                  if (pte.writable()) {  // private writable memory becomes copy-on-write
+                  // Private writable memory becomes copy-on-write; shared memory stays shared.
+                  if (pte.writable() && !find_vma(p, va)->shm) {
                     pte.set_writable(false);
                     write(leaf.entry, pte);
                     parent_changed = true;
                   }
                   write(ensure_entry(c, va, leaf.level), pte);
-                  auto [it, fresh] = shared_frames_.try_emplace(pte.frame(), 1u);
-                  ++it->second;
+                  add_ref(GuestPhys(pte.frame()));
                 });
   if (parent_changed && is_current(p)) port_.flush_tlb();
 }
 
-void Kernel::exit(uint32_t pid) {
-  Process& p = proc(pid);
+void Kernel::teardown(Process& p) {
   const GuestVirt end(user_space_end(config_.levels));
   for_each_leaf(p, GuestVirt(0), end, [&](const Leaf& leaf, GuestVirt) { unmap_leaf(leaf); });
   prune_tables(p, GuestVirt(0), end);
-  if (is_current(p)) {
-    port_.flush_tlb();
-    running_ = false;
-  }
+  for (const auto& [start, vma] : p.vmas) drop_vma(vma);
+  p.vmas.clear();
+  if (is_current(p)) port_.flush_tlb();
   free_table(p.root, config_.levels);
+}
+
+void Kernel::exec(uint32_t pid) {
+  Process& p = proc(pid);
+  const bool current = is_current(p);
+  teardown(p);
+  p.root = allocate_table(config_.levels);
+  if (current) port_.write_cr3(p.root, p.pcid);
+}
+
+void Kernel::exit(uint32_t pid) {
+  Process& p = proc(pid);
+  const bool current = is_current(p);
+  teardown(p);
+  if (current) running_ = false;
   procs_.erase(pid);
 }
 

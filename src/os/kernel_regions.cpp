@@ -35,9 +35,11 @@ void Kernel::split_at(Process& p, GuestVirt at) {
   upper.start = at;
   v.end = at;
   p.vmas.emplace(at.raw(), upper);
+  if (upper.shm) ++shared_objects_.at(upper.shm).vmas;
 }
 
-void Kernel::mmap(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot, PageSize page) {
+void Kernel::mmap(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot, PageSize page,
+                  uint32_t shm) {
   Process& p = proc(pid);
   check_range(p, start, length, "mmap");
   if (!start.aligned_to(page_bytes(page)) || length % page_bytes(page) != 0)
@@ -50,7 +52,23 @@ void Kernel::mmap(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot, 
   if (overlaps_next || overlaps_prev)
     throw KernelError(fmt::format("mmap of pid {}: range {:#x}+{:#x} overlaps a mapping", pid,
                                   start.raw(), length));
-  p.vmas.emplace(start.raw(), Vma{start, end, prot, page});
+  if (shm) {
+    auto [it, fresh] = shared_objects_.try_emplace(shm);
+    if (!fresh && it->second.page != page)
+      throw KernelError(fmt::format("mmap of pid {}: shared region {} uses {} pages, not {}", pid,
+                                    shm, page_size_name(it->second.page), page_size_name(page)));
+    it->second.page = page;
+    ++it->second.vmas;
+  }
+  p.vmas.emplace(start.raw(), Vma{start, end, prot, page, shm, start});
+}
+
+void Kernel::drop_vma(const Vma& vma) {
+  if (!vma.shm) return;
+  auto it = shared_objects_.find(vma.shm);
+  if (--it->second.vmas != 0) return;
+  for (const auto& [index, frame] : it->second.frames) release_frame(frame, it->second.page);
+  shared_objects_.erase(it);
 }
 
 void Kernel::munmap(uint32_t pid, GuestVirt start, uint64_t length) {
@@ -66,8 +84,10 @@ void Kernel::munmap(uint32_t pid, GuestVirt start, uint64_t length) {
   });
   flush_range(p, pages);
   prune_tables(p, start, end);
-  for (auto it = p.vmas.lower_bound(start.raw()); it != p.vmas.end() && it->second.start < end;)
+  for (auto it = p.vmas.lower_bound(start.raw()); it != p.vmas.end() && it->second.start < end;) {
+    drop_vma(it->second);
     it = p.vmas.erase(it);
+  }
 }
 
 void Kernel::mprotect(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot) {
@@ -89,8 +109,8 @@ void Kernel::mprotect(uint32_t pid, GuestVirt start, uint64_t length, uint8_t pr
   for_each_leaf(p, start, end, [&](const Leaf& leaf, GuestVirt va) {
     const Vma& vma = *find_vma(p, va);
     const GuestPhys frame(leaf.pte.frame());
-    // A frame still shared after fork stays read-only until its copy-on-write fault.
-    const bool writable = vma.writable() && !shared_frames_.count(frame.raw());
+    // A private frame still shared after fork stays read-only until its copy-on-write fault.
+    const bool writable = vma.writable() && (vma.shm || !shared_frames_.count(frame.raw()));
     Pte pte = make_leaf(vma, frame, writable).set_dirty(leaf.pte.dirty());
     if (pte == leaf.pte) return;
     write(leaf.entry, pte);

@@ -14,6 +14,8 @@ struct Vma {
   GuestVirt end;  // exclusive
   uint8_t prot = kProtNone;
   PageSize page = PageSize::k4K;
+  uint32_t shm = 0;   // shared-memory object mapped here; 0 for private anonymous memory
+  GuestVirt shm_base; // where the object's first byte would be mapped (kept across splits)
 
   bool contains(GuestVirt va) const { return va >= start && va < end; }
   bool readable() const { return prot & kProtRead; }

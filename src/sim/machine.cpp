@@ -55,12 +55,14 @@ void Machine::apply(const Event& e) {
     case EventKind::kRead:
     case EventKind::kWrite:
     case EventKind::kExecute: access(e.pid, e.addr, access_type(e.kind)); return;
-    case EventKind::kMmap: kernel_->mmap(e.pid, e.addr, e.length, e.prot, e.page); return;
+    case EventKind::kMmap: kernel_->mmap(e.pid, e.addr, e.length, e.prot, e.page, e.region); return;
     case EventKind::kMunmap: kernel_->munmap(e.pid, e.addr, e.length); return;
     case EventKind::kMprotect: kernel_->mprotect(e.pid, e.addr, e.length, e.prot); return;
     case EventKind::kSwitch: kernel_->switch_to(e.pid); return;
     case EventKind::kFork: kernel_->fork(e.pid, e.child); return;
     case EventKind::kExit: kernel_->exit(e.pid); return;
+    case EventKind::kExec: kernel_->exec(e.pid); return;
+    case EventKind::kVmSwitch: return;  // one VM: nothing to switch
   }
 }
 
