@@ -1,4 +1,4 @@
-// memvirt: the command line. Exit codes: 0 success, 1 runtime error, 2 usage error.
+// memvirt: the command line. Exit codes: 0 success, 1 runtime error, 2 usage error, 3 no /dev/kvm.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -6,8 +6,10 @@
 #include <iostream>
 #include <string>
 
+#include "cli/measure_command.hpp"
 #include "cli/sim_command.hpp"
 #include "cli/version.hpp"
+#include "kvm/kvm_fd.hpp"
 
 namespace {
 
@@ -42,14 +44,24 @@ int main(int argc, char** argv) {
   app.footer(kFooter);
   app.failure_message(usage_failure);
   memvirt::SimCommand sim(app);
+  memvirt::MeasureCommand measure(app);
   try {
     app.parse(argc, argv);
-    if (!sim.selected()) throw CLI::RequiredError("a subcommand (sim)");
+    if (!sim.selected() && !measure.selected())
+      throw CLI::RequiredError("a subcommand (sim, measure)");
   } catch (const CLI::ParseError& e) {
     return finish_parse(app, e);
   }
   try {
-    sim.run();
+    if (measure.selected()) {
+      measure.run();
+    } else {
+      sim.run();
+    }
+  } catch (const memvirt::KvmUnavailable& e) {
+    std::cout.flush();
+    fmt::print(stderr, "memvirt: no KVM: {}\n", e.what());
+    return memvirt::kExitNoKvm;
   } catch (const std::exception& e) {
     std::cout.flush();
     fmt::print(stderr, "memvirt: error: {}\n", e.what());
