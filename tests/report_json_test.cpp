@@ -30,7 +30,9 @@ RunResult shadow_run() {
   r.guest_page_faults = 11;
   r.guest_pt_writes = 40;
   r.shadow_faults = 13;
-  r.vm_exits.by_reason = {12, 13, 11, 1, 0, 0};
+  r.vm_exits.by_reason = {12, 13, 11, 1, 0, 0, 0, 0, 0};
+  r.shadow_syncs = 3;
+  r.tlb_flushes = 14;
   r.guest_pt_bytes = 4096 * 5;
   r.shadow_pt_bytes = 4096 * 6;
   r.nested_pt_bytes = 0;
@@ -47,13 +49,16 @@ RunResult native_run() {
 
 TEST(ReportJson, RunHasEveryContractKeyWithExactValues) {
   const json expected = json::parse(R"({
-    "mode": "shadow", "page": "2m", "nested_page": "1g", "levels": 5,
+    "mode": "shadow", "model": "kvm", "tlb_tag": "vpid", "vms": 1, "vcpus": 1,
+    "page": "2m", "nested_page": "1g", "levels": 5,
     "accesses": 1000, "segfaults": 1,
     "tlb": {"hits": 900, "misses": 120},
     "walk": {"walks": 119, "refs": 600, "guest_refs": 590, "nested_refs": 10, "refs_per_miss": 5.0},
-    "guest_page_faults": 11, "guest_pt_writes": 40, "shadow_faults": 13,
+    "guest_page_faults": 11, "guest_pt_writes": 40, "shadow_faults": 13, "shadow_syncs": 3,
+    "hypercalls": 0, "tlb_flushes": 14, "refused_foreign_maps": 0, "ipis": 0,
     "vm_exits": {"total": 37, "by_reason": {"pt_write": 12, "shadow_fault": 13,
-                 "guest_page_fault": 11, "cr3_write": 1, "invlpg": 0, "ept_violation": 0}},
+                 "guest_page_fault": 11, "cr3_write": 1, "invlpg": 0, "ept_violation": 0,
+                 "invpcid": 0, "ipi_send": 0, "ipi_receive": 0}},
     "page_table_bytes": {"guest": 20480, "shadow": 24576, "nested": 0, "p2m": 8192}
   })");
   EXPECT_EQ(run_to_json(shadow_run()), expected) << run_to_json(shadow_run()).dump(2);
@@ -84,7 +89,8 @@ TEST(ReportJson, SimReportTakesConfigFromFirstRunAndKeepsModeOrder) {
   const json report = sim_report_json("listwalk:ws=1MiB", {first, second});
   const json expected_config = json::parse(R"({
     "seed": 7, "levels": 5, "nested_levels": 4, "page": "2m", "nested_page": "1g",
-    "modes": ["shadow", "native"],
+    "modes": ["shadow", "native"], "model": "kvm", "tlb_tag": "vpid", "pv_batch": 1,
+    "shadow_unsync": false, "vms": 1, "vcpus": 1,
     "guest_memory_bytes": 4294967296, "host_memory_bytes": 8589934592
   })");
   EXPECT_EQ(report["workload"], "listwalk:ws=1MiB");

@@ -8,11 +8,27 @@
 #include "arch/paging.hpp"
 
 namespace memvirt {
+namespace {
+
+// Above this many pages a range change flushes the whole TLB instead of one INVLPG per page
+// (Linux's tlb_single_page_flush_ceiling).
+constexpr uint64_t kSinglePageFlushCeiling = 33;
+
+}  // namespace
 
 Kernel::Kernel(KernelConfig config, PagingPort& port)
     : config_(config), port_(port), frames_("guest-physical", config.physical_bytes) {
   if (!valid_levels(config.levels))
     throw KernelError("paging levels must be 4 or 5, not " + std::to_string(config.levels));
+  if (config.cpus < 1 || config.cpus > 64)
+    throw KernelError(fmt::format("CPUs must be 1 to 64, not {}", config.cpus));
+  running_on_.resize(static_cast<size_t>(config.cpus));
+}
+
+void Kernel::on_cpu(int cpu) {
+  if (cpu < 0 || cpu >= config_.cpus)
+    throw KernelError(fmt::format("no CPU {} (the guest has {})", cpu, config_.cpus));
+  cpu_ = cpu;
 }
 
 Process& Kernel::proc(uint32_t pid) {
@@ -35,10 +51,46 @@ void Kernel::create_process(uint32_t pid) {
 }
 
 void Kernel::switch_to(uint32_t pid) {
-  const Process& p = proc(pid);
-  port_.write_cr3(p.root, p.pcid);
-  current_ = pid;
-  running_ = true;
+  Process& p = proc(pid);
+  port_.write_cr3(cpu_, p.root, p.pcid);
+  running_on_[static_cast<size_t>(cpu_)] = pid;
+  p.ran_on |= uint64_t{1} << cpu_;
+}
+
+void Kernel::stop_running(uint32_t pid) {
+  for (auto& running : running_on_)
+    if (running == pid) running.reset();
+}
+
+template <typename Flush>
+void Kernel::shootdown(Process& p, Flush&& flush_running) {
+  for (int cpu = 0; cpu < config_.cpus; ++cpu) {
+    const bool running = running_on_[static_cast<size_t>(cpu)] == p.pid;
+    const uint64_t bit = uint64_t{1} << cpu;
+    if (!running && !(config_.pcid && (p.ran_on & bit))) continue;
+    if (cpu != cpu_) {
+      port_.send_ipi(cpu_, cpu);
+      ++stats_.shootdown_ipis;
+    }
+    if (running) {
+      flush_running(cpu);
+    } else {  // p ran there earlier and its PCID-tagged entries may remain
+      port_.invpcid(cpu, p.pcid);
+      p.ran_on &= ~bit;
+    }
+  }
+}
+
+void Kernel::invalidate_pages(Process& p, const std::vector<GuestVirt>& pages) {
+  if (pages.empty()) return;
+  if (pages.size() > kSinglePageFlushCeiling) return invalidate_all(p);
+  shootdown(p, [&](int cpu) {
+    for (GuestVirt va : pages) port_.invlpg(cpu, va);
+  });
+}
+
+void Kernel::invalidate_all(Process& p) {
+  shootdown(p, [&](int cpu) { port_.flush_tlb(cpu); });
 }
 
 GuestPhys Kernel::allocate_table(int level) {

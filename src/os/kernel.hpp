@@ -29,6 +29,8 @@ class KernelError : public std::runtime_error {
 struct KernelConfig {
   int levels = 4;                                // 4 or 5 (LA57)
   uint64_t physical_bytes = uint64_t{256} << 30;  // the kernel's physical memory
+  int cpus = 1;                                  // (v)CPUs, at most 64
+  bool pcid = false;  // tag processes with PCIDs: their translations outlive a switch
 };
 
 struct KernelStats {
@@ -40,6 +42,7 @@ struct KernelStats {
   uint64_t table_pages = 0;     // page-table pages held now
   uint64_t peak_table_pages = 0;
   uint64_t data_bytes = 0;      // data frames held now
+  uint64_t shootdown_ipis = 0;  // IPIs sent to flush another CPU's TLB
 };
 
 enum class FaultResult : uint8_t { kResolved, kSegfault };
@@ -56,6 +59,7 @@ struct Process {
   uint16_t pcid = 0;
   GuestPhys root;
   std::map<uint64_t, Vma> vmas;  // by start address
+  uint64_t ran_on = 0;           // CPUs that may cache its translations under its PCID
 };
 
 class Kernel {
@@ -72,6 +76,10 @@ class Kernel {
   void exit(uint32_t pid);
   // Replaces pid's address space with a new, empty one.
   void exec(uint32_t pid);
+  // The CPU the following operations execute on.
+  void on_cpu(int cpu);
+  int cpu() const { return cpu_; }
+  int cpus() const { return config_.cpus; }
   void switch_to(uint32_t pid);
   FaultResult handle_page_fault(uint32_t pid, GuestVirt va, AccessType type);
 
@@ -79,8 +87,9 @@ class Kernel {
 
   bool has_process(uint32_t pid) const { return procs_.count(pid) != 0; }
   const Process& process(uint32_t pid) const;
-  uint32_t current() const { return current_; }
-  bool running() const { return running_; }
+  // The process running on the current CPU, if any.
+  uint32_t current() const { return *running_on_[static_cast<size_t>(cpu_)]; }
+  bool running() const { return running_on_[static_cast<size_t>(cpu_)].has_value(); }
   int levels() const { return config_.levels; }
   const KernelStats& stats() const { return stats_; }
   uint64_t table_bytes() const { return stats_.table_pages * kTableBytes; }
@@ -106,6 +115,7 @@ class Kernel {
   bool find_leaf(const Process& p, GuestVirt va, Leaf& out);
   Pte make_leaf(const Vma& vma, GuestPhys frame, bool writable) const;
 
+  FaultResult resolve_fault(uint32_t pid, GuestVirt va, AccessType type);
   void map_fresh(Process& p, const Vma& vma, GuestVirt va, bool dirty);
   GuestPhys shared_frame(const Vma& vma, GuestVirt va);
   void add_ref(GuestPhys frame) { ++shared_frames_.try_emplace(frame.raw(), 1u).first->second; }
@@ -140,11 +150,18 @@ class Kernel {
   void prune_tables(Process& p, GuestVirt start, GuestVirt end) {
     prune(p.root, config_.levels, 0, start.raw(), end.raw());
   }
-  // Flushes after `pages` changed translations of p: INVLPG each, or one flush past a ceiling.
-  void flush_range(const Process& p, const std::vector<GuestVirt>& pages);
+  // After p's translations of `pages` changed: INVLPG each (one flush past a ceiling) on every
+  // CPU that may cache them, with an IPI to each CPU but this one.
+  void invalidate_pages(Process& p, const std::vector<GuestVirt>& pages);
+  void invalidate_all(Process& p);
+  template <typename Flush>
+  void shootdown(Process& p, Flush&& flush_running);
+  void stop_running(uint32_t pid);
   void copy_tree(const Process& parent, Process& child);
   void release_frame(GuestPhys frame, PageSize size);
-  bool is_current(const Process& p) const { return running_ && current_ == p.pid; }
+  bool is_current(const Process& p) const {
+    return running_on_[static_cast<size_t>(cpu_)] == p.pid;
+  }
 
   KernelConfig config_;
   PagingPort& port_;
@@ -160,8 +177,8 @@ class Kernel {
     std::unordered_map<uint64_t, GuestPhys> frames;  // by page index; each holds one reference
   };
   std::unordered_map<uint32_t, SharedObject> shared_objects_;
-  uint32_t current_ = 0;
-  bool running_ = false;
+  std::vector<std::optional<uint32_t>> running_on_;  // per CPU
+  int cpu_ = 0;
   KernelStats stats_;
 };
 

@@ -16,6 +16,12 @@ bool vma_allows(const Vma& vma, AccessType type) {
 }  // namespace
 
 FaultResult Kernel::handle_page_fault(uint32_t pid, GuestVirt va, AccessType type) {
+  const FaultResult r = resolve_fault(pid, va, type);
+  port_.commit();
+  return r;
+}
+
+FaultResult Kernel::resolve_fault(uint32_t pid, GuestVirt va, AccessType type) {
   ++stats_.page_faults;
   Process& p = proc(pid);
   const Vma* vma = find_vma(p, va);
@@ -36,7 +42,7 @@ FaultResult Kernel::handle_page_fault(uint32_t pid, GuestVirt va, AccessType typ
     return FaultResult::kResolved;
   }
   // The tables already allow the access: the fault came from a stale translation.
-  if (is_current(p)) port_.invlpg(va);
+  if (is_current(p)) port_.invlpg(cpu_, va);
   return FaultResult::kResolved;
 }
 
@@ -76,7 +82,7 @@ void Kernel::copy_on_write(Process& p, const Vma& vma, const Leaf& leaf, GuestVi
     stats_.data_bytes += page_bytes(size);
   }
   write(leaf.entry, make_leaf(vma, frame, true).set_dirty(true));
-  if (is_current(p)) port_.invlpg(va.align_down(page_bytes(size)));
+  invalidate_pages(p, {va.align_down(page_bytes(size))});
 }
 
 }  // namespace memvirt

@@ -25,7 +25,8 @@ void Kernel::fork(uint32_t parent, uint32_t child) {
                   write(ensure_entry(c, va, leaf.level), pte);
                   add_ref(GuestPhys(pte.frame()));
                 });
-  if (parent_changed && is_current(p)) port_.flush_tlb();
+  if (parent_changed) invalidate_all(p);
+  port_.commit();
 }
 
 void Kernel::teardown(Process& p) {
@@ -34,7 +35,7 @@ void Kernel::teardown(Process& p) {
   prune_tables(p, GuestVirt(0), end);
   for (const auto& [start, vma] : p.vmas) drop_vma(vma);
   p.vmas.clear();
-  if (is_current(p)) port_.flush_tlb();
+  invalidate_all(p);
   free_table(p.root, config_.levels);
 }
 
@@ -43,15 +44,17 @@ void Kernel::exec(uint32_t pid) {
   const bool current = is_current(p);
   teardown(p);
   p.root = allocate_table(config_.levels);
-  if (current) port_.write_cr3(p.root, p.pcid);
+  stop_running(pid);  // its other threads are gone
+  if (current) switch_to(pid);
+  port_.commit();
 }
 
 void Kernel::exit(uint32_t pid) {
   Process& p = proc(pid);
-  const bool current = is_current(p);
   teardown(p);
-  if (current) running_ = false;
+  stop_running(pid);
   procs_.erase(pid);
+  port_.commit();
 }
 
 }  // namespace memvirt

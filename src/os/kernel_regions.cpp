@@ -4,13 +4,6 @@
 #include "os/kernel.hpp"
 
 namespace memvirt {
-namespace {
-
-// Above this many pages a range change flushes the whole TLB instead of one INVLPG per page
-// (Linux's tlb_single_page_flush_ceiling).
-constexpr uint64_t kSinglePageFlushCeiling = 33;
-
-}  // namespace
 
 void Kernel::check_range(const Process& p, GuestVirt start, uint64_t length, const char* op) const {
   const uint64_t limit = user_space_end(config_.levels);
@@ -82,12 +75,13 @@ void Kernel::munmap(uint32_t pid, GuestVirt start, uint64_t length) {
     unmap_leaf(leaf);
     pages.push_back(va);
   });
-  flush_range(p, pages);
+  invalidate_pages(p, pages);
   prune_tables(p, start, end);
   for (auto it = p.vmas.lower_bound(start.raw()); it != p.vmas.end() && it->second.start < end;) {
     drop_vma(it->second);
     it = p.vmas.erase(it);
   }
+  port_.commit();
 }
 
 void Kernel::mprotect(uint32_t pid, GuestVirt start, uint64_t length, uint8_t prot) {
@@ -116,7 +110,8 @@ void Kernel::mprotect(uint32_t pid, GuestVirt start, uint64_t length, uint8_t pr
     write(leaf.entry, pte);
     pages.push_back(va);
   });
-  flush_range(p, pages);
+  invalidate_pages(p, pages);
+  port_.commit();
 }
 
 void Kernel::unmap_leaf(const Leaf& leaf) {
@@ -132,15 +127,6 @@ void Kernel::release_frame(GuestPhys frame, PageSize size) {
   }
   frames_.free(frame, size);
   stats_.data_bytes -= page_bytes(size);
-}
-
-void Kernel::flush_range(const Process& p, const std::vector<GuestVirt>& pages) {
-  if (!is_current(p) || pages.empty()) return;
-  if (pages.size() > kSinglePageFlushCeiling) {
-    port_.flush_tlb();
-    return;
-  }
-  for (GuestVirt va : pages) port_.invlpg(va);
 }
 
 bool Kernel::prune(GuestPhys table, int level, uint64_t base, uint64_t start, uint64_t end) {

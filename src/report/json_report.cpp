@@ -34,6 +34,12 @@ json config_to_json(const SimConfig& c, const std::vector<RunResult>& runs) {
   json modes = json::array();
   for (const RunResult& r : runs) modes.push_back(std::string(paging_mode_name(r.config.mode)));
   return {{"seed", c.seed},
+          {"model", std::string(vmm_model_name(c.model))},
+          {"tlb_tag", std::string(tlb_tagging_name(c.tlb_tag))},
+          {"pv_batch", c.pv_batch},
+          {"shadow_unsync", c.shadow_unsync},
+          {"vms", c.vms},
+          {"vcpus", c.vcpus},
           {"levels", c.levels},
           {"nested_levels", c.nested_levels},
           {"page", std::string(page_size_name(c.page))},
@@ -47,6 +53,10 @@ json config_to_json(const SimConfig& c, const std::vector<RunResult>& runs) {
 
 json run_to_json(const RunResult& r) {
   return {{"mode", std::string(paging_mode_name(r.config.mode))},
+          {"model", std::string(vmm_model_name(r.config.model))},
+          {"tlb_tag", std::string(tlb_tagging_name(r.config.tlb_tag))},
+          {"vms", r.config.vms},
+          {"vcpus", r.config.vcpus},
           {"page", std::string(page_size_name(r.config.page))},
           {"nested_page", std::string(page_size_name(r.config.nested_page))},
           {"levels", r.config.levels},
@@ -57,6 +67,11 @@ json run_to_json(const RunResult& r) {
           {"guest_page_faults", r.guest_page_faults},
           {"guest_pt_writes", r.guest_pt_writes},
           {"shadow_faults", r.shadow_faults},
+          {"shadow_syncs", r.shadow_syncs},
+          {"hypercalls", r.hypercalls},
+          {"tlb_flushes", r.tlb_flushes},
+          {"refused_foreign_maps", r.refused_foreign_maps},
+          {"ipis", r.ipis},
           {"vm_exits", exits_to_json(r.vm_exits)},
           {"page_table_bytes", page_table_bytes_to_json(r)}};
 }

@@ -1,14 +1,21 @@
 #pragma once
-// Feeds a workload's events to a machine, in batches.
+// Feeds workload events to a machine, in batches: one workload per VM, the VMs taking turns on
+// the CPUs, the events of each spread over its vCPUs.
+#include <memory>
+#include <vector>
+
 #include "sim/machine.hpp"
 #include "workload/workload.hpp"
 
 namespace memvirt {
 
-// Runs the whole workload; returns the number of events applied.
+// Runs one workload on the running VM and current CPU; returns the number of events applied.
 uint64_t run_workload(Machine& machine, Workload& workload);
 
-// One machine per mode, each running the same workload from the same seed.
+// Runs workloads[i] in VM i, interleaved, each on all vCPUs in turn.
+uint64_t run_workloads(Machine& machine, std::vector<std::unique_ptr<Workload>>& workloads);
+
+// A fresh machine running the spec in every VM, from the same seed.
 RunResult simulate(const SimConfig& config, const WorkloadSpec& spec);
 
 }  // namespace memvirt

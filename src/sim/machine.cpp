@@ -19,29 +19,77 @@ AccessType access_type(EventKind k) {
   }
 }
 
+void check(const SimConfig& c) {
+  if (c.vms < 1 || c.vms > 64) throw std::invalid_argument("VMs must be 1 to 64");
+  if (c.vcpus < 1 || c.vcpus > 64) throw std::invalid_argument("vCPUs must be 1 to 64");
+  if (c.mode == PagingMode::kNative && c.vms > 1)
+    throw std::invalid_argument("native mode runs no VMs: use one VM");
+  if (c.mode == PagingMode::kNative && c.guest_memory > c.host_memory)
+    throw std::invalid_argument("native mode: guest memory exceeds host memory");
+  if (c.pv_batch < 1) throw std::invalid_argument("the PV batch must be at least 1");
+}
+
 }  // namespace
 
-Machine::Machine(const SimConfig& config)
-    : config_(config), mem_(HostMemoryConfig{config.host_memory}), mmu_(mem_, config.tlb) {
-  if (config.mode == PagingMode::kNative && config.guest_memory > config.host_memory)
-    throw std::invalid_argument("native mode: guest memory exceeds host memory");
-  hyp_ = make_hypervisor(HypervisorConfig{config.mode, config.levels, config.nested_levels,
-                                          config.nested_page, 1},
-                         mem_, mmu_);
-  kernel_ = std::make_unique<Kernel>(KernelConfig{config.levels, config.guest_memory}, *hyp_);
-  kernel_->create_process(0);
-  kernel_->switch_to(0);
+Machine::Machine(const SimConfig& config) : config_(config), mem_(HostMemoryConfig{config.host_memory}) {
+  check(config);
+  cpus_.reserve(static_cast<size_t>(config.vcpus));
+  for (int i = 0; i < config.vcpus; ++i) cpus_.emplace_back(mem_, config.tlb);
+  if (config.mode == PagingMode::kNative) {
+    add_guest(0);
+  } else {
+    for (int vm = 0; vm < config.vms; ++vm) add_guest(static_cast<uint16_t>(vm + 1));
+  }
+  switch_vm(0);
+}
+
+void Machine::add_guest(uint16_t vm_number) {
+  const HypervisorConfig hc{config_.mode,        config_.levels, config_.nested_levels,
+                            config_.nested_page, vm_number,      TagPolicy{config_.tlb_tag}};
+  Guest g;
+  g.hyp = make_hypervisor(hc, mem_, cpus_);
+  const KernelConfig kc{config_.levels, config_.guest_memory, config_.vcpus,
+                        TagPolicy{config_.tlb_tag}.tags_processes()};
+  g.kernel = std::make_unique<Kernel>(kc, *g.hyp);
+  active_ = guests_.size();
+  guests_.push_back(std::move(g));
+  // Process 0 starts running on every vCPU.
+  for (int cpu = 0; cpu < config_.vcpus; ++cpu) {
+    guests_.back().kernel->on_cpu(cpu);
+    if (cpu == 0) guests_.back().kernel->create_process(0);
+    guests_.back().kernel->switch_to(0);
+  }
+  guests_.back().kernel->on_cpu(0);
+}
+
+void Machine::set_cpu(int cpu) {
+  if (cpu < 0 || cpu >= config_.vcpus)
+    throw std::invalid_argument(fmt::format("no CPU {} (the machine has {})", cpu, config_.vcpus));
+  cpu_ = cpu;
+  kernel().on_cpu(cpu);
+}
+
+void Machine::switch_vm(uint32_t vm) {
+  const size_t g = first_workload_ + vm;
+  if (g >= guests_.size())
+    throw KernelError(fmt::format("no VM {} (the run has {})", vm, guests_.size() - first_workload_));
+  active_ = g;
+  guests_[g].kernel->on_cpu(cpu_);
+  guests_[g].hyp->activate();
 }
 
 AccessOutcome Machine::access(uint32_t pid, GuestVirt va, AccessType type) {
   ++accesses_;
-  if (!kernel_->running() || kernel_->current() != pid) kernel_->switch_to(pid);
+  Kernel& k = kernel();
+  Hypervisor& hyp = hypervisor();
+  Mmu& mmu = cpus_[static_cast<size_t>(cpu_)];
+  if (!k.running() || k.current() != pid) k.switch_to(pid);
   WalkResult fault;
   for (int round = 0; round < kMaxFaultRounds; ++round) {
     HostPhys hpa;
-    if (mmu_.translate(va, type, hpa, fault)) return {true, hpa};
-    if (hyp_->handle_fault(va, type, fault) == FaultAction::kRetry) continue;
-    if (kernel_->handle_page_fault(pid, va, type) == FaultResult::kSegfault) {
+    if (mmu.translate(va, type, hpa, fault)) return {true, hpa};
+    if (hyp.handle_fault(cpu_, va, type, fault) == FaultAction::kRetry) continue;
+    if (k.handle_page_fault(pid, va, type) == FaultResult::kSegfault) {
       ++segfaults_;
       return {false, HostPhys()};
     }
@@ -51,42 +99,20 @@ AccessOutcome Machine::access(uint32_t pid, GuestVirt va, AccessType type) {
 }
 
 void Machine::apply(const Event& e) {
+  Kernel& k = kernel();
   switch (e.kind) {
     case EventKind::kRead:
     case EventKind::kWrite:
     case EventKind::kExecute: access(e.pid, e.addr, access_type(e.kind)); return;
-    case EventKind::kMmap: kernel_->mmap(e.pid, e.addr, e.length, e.prot, e.page, e.region); return;
-    case EventKind::kMunmap: kernel_->munmap(e.pid, e.addr, e.length); return;
-    case EventKind::kMprotect: kernel_->mprotect(e.pid, e.addr, e.length, e.prot); return;
-    case EventKind::kSwitch: kernel_->switch_to(e.pid); return;
-    case EventKind::kFork: kernel_->fork(e.pid, e.child); return;
-    case EventKind::kExit: kernel_->exit(e.pid); return;
-    case EventKind::kExec: kernel_->exec(e.pid); return;
-    case EventKind::kVmSwitch: return;  // one VM: nothing to switch
+    case EventKind::kMmap: k.mmap(e.pid, e.addr, e.length, e.prot, e.page, e.region); return;
+    case EventKind::kMunmap: k.munmap(e.pid, e.addr, e.length); return;
+    case EventKind::kMprotect: k.mprotect(e.pid, e.addr, e.length, e.prot); return;
+    case EventKind::kSwitch: k.switch_to(e.pid); return;
+    case EventKind::kFork: k.fork(e.pid, e.child); return;
+    case EventKind::kExit: k.exit(e.pid); return;
+    case EventKind::kExec: k.exec(e.pid); return;
+    case EventKind::kVmSwitch: switch_vm(e.child); return;
   }
-}
-
-RunResult Machine::result() const {
-  RunResult r;
-  r.config = config_;
-  r.accesses = accesses_;
-  r.segfaults = segfaults_;
-  const MmuStats& m = mmu_.stats();
-  r.tlb_hits = m.tlb_hits;
-  r.tlb_misses = m.tlb_misses;
-  r.walks = m.walks;
-  r.guest_refs = m.guest_refs;
-  r.nested_refs = m.nested_refs;
-  r.walk_refs = m.guest_refs + m.nested_refs;
-  r.guest_page_faults = kernel_->stats().page_faults;
-  r.guest_pt_writes = kernel_->stats().pte_writes;
-  r.shadow_faults = hyp_->stats().shadow_faults;
-  r.vm_exits = hyp_->exits();
-  r.guest_pt_bytes = kernel_->table_bytes();
-  r.shadow_pt_bytes = mem_.bytes_in_use(FrameRole::kShadowPageTable);
-  r.nested_pt_bytes = mem_.bytes_in_use(FrameRole::kNestedPageTable);
-  r.p2m_bytes = mem_.bytes_in_use(FrameRole::kP2m);
-  return r;
 }
 
 }  // namespace memvirt

@@ -1,7 +1,8 @@
 #pragma once
-// One simulated machine wired from a SimConfig: host memory, the MMU, a hypervisor policy and
-// the guest kernel on top of it.
+// One simulated machine wired from a SimConfig: host memory, one MMU per physical CPU, and one
+// or more VMs, each a hypervisor policy with a guest kernel on top.
 #include <memory>
+#include <vector>
 
 #include "memory/host_memory.hpp"
 #include "mmu/mmu.hpp"
@@ -22,26 +23,45 @@ class Machine {
  public:
   explicit Machine(const SimConfig& config);
 
-  // Translates one access by `pid`, resolving every fault on the way, as the CPU, the
-  // hypervisor and the guest kernel would together.
+  // Translates one access by `pid` of the running VM on the current CPU, resolving every fault
+  // on the way, as the CPU, the hypervisor and the guest kernel would together.
   AccessOutcome access(uint32_t pid, GuestVirt va, AccessType type);
-  // Applies one workload event.
+  // Applies one workload event to the running VM, on the current CPU.
   void apply(const Event& event);
+  // The CPU that runs the following events.
+  void set_cpu(int cpu);
+  // Gives the CPUs to VM `vm` (0-based among the workload VMs).
+  void switch_vm(uint32_t vm);
 
+  // Totals over every VM.
   RunResult result() const;
 
   const SimConfig& config() const { return config_; }
   HostMemory& memory() { return mem_; }
-  Mmu& mmu() { return mmu_; }
-  Hypervisor& hypervisor() { return *hyp_; }
-  Kernel& kernel() { return *kernel_; }
+  Mmu& mmu() { return cpus_[static_cast<size_t>(cpu_)]; }
+  Mmu& mmu(int cpu) { return cpus_[static_cast<size_t>(cpu)]; }
+  Hypervisor& hypervisor() { return *guests_[active_].hyp; }
+  Kernel& kernel() { return *guests_[active_].kernel; }
+  // Every VM, privileged ones (Xen's Dom0) included: workload VM i is guest(first_workload_vm()+i).
+  size_t guest_count() const { return guests_.size(); }
+  Hypervisor& hypervisor(size_t guest) { return *guests_[guest].hyp; }
+  Kernel& kernel(size_t guest) { return *guests_[guest].kernel; }
+  size_t first_workload_vm() const { return first_workload_; }
 
  private:
+  struct Guest {
+    std::unique_ptr<Hypervisor> hyp;
+    std::unique_ptr<Kernel> kernel;
+  };
+  void add_guest(uint16_t vm_number);
+
   SimConfig config_;
   HostMemory mem_;
-  Mmu mmu_;
-  std::unique_ptr<Hypervisor> hyp_;
-  std::unique_ptr<Kernel> kernel_;
+  std::vector<Mmu> cpus_;
+  std::vector<Guest> guests_;
+  size_t first_workload_ = 0;
+  size_t active_ = 0;
+  int cpu_ = 0;
   uint64_t accesses_ = 0;
   uint64_t segfaults_ = 0;
 };

@@ -20,6 +20,11 @@ struct RunResult {
   uint64_t guest_page_faults = 0;
   uint64_t guest_pt_writes = 0;  // page-table entry writes by the guest kernel
   uint64_t shadow_faults = 0;
+  uint64_t shadow_syncs = 0;     // out-of-sync shadow pages resynchronized
+  uint64_t hypercalls = 0;       // paravirtual calls into the VMM
+  uint64_t tlb_flushes = 0;      // whole-TLB or per-tag invalidations, every CPU
+  uint64_t refused_foreign_maps = 0;
+  uint64_t ipis = 0;             // TLB shootdown IPIs
   VmExitStats vm_exits;
   uint64_t guest_pt_bytes = 0;   // guest page tables
   uint64_t shadow_pt_bytes = 0;  // shadow page tables (VMM)

@@ -1,21 +1,43 @@
 #pragma once
 // Everything one simulated run depends on. Same config, same workload, same seed: same numbers.
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "arch/page_size.hpp"
 #include "mmu/tlb.hpp"
 #include "vmm/hypervisor.hpp"
+#include "vmm/tlb_tagging.hpp"
 
 namespace memvirt {
 
+// Who the VMM is: Xen (a hypervisor below Dom0 and the DomUs, handing out host memory itself)
+// or KVM (the host kernel, guest memory being memory of a VMM process).
+enum class VmmModel : uint8_t { kXen, kKvm };
+
+constexpr std::string_view vmm_model_name(VmmModel m) { return m == VmmModel::kXen ? "xen" : "kvm"; }
+constexpr std::optional<VmmModel> parse_vmm_model(std::string_view text) {
+  if (text == "xen") return VmmModel::kXen;
+  if (text == "kvm") return VmmModel::kKvm;
+  return std::nullopt;
+}
+
 struct SimConfig {
   PagingMode mode = PagingMode::kNative;
+  VmmModel model = VmmModel::kKvm;
   PageSize page = PageSize::k4K;         // guest pages backing the workload's mappings
   PageSize nested_page = PageSize::k4K;  // host frames behind guest memory (EPT leaves, shadow)
   int levels = 4;                        // guest paging levels (5 = LA57)
   int nested_levels = 4;                 // EPT levels
   uint64_t seed = 1;
   TlbConfig tlb;
+  TlbTagging tlb_tag = TlbTagging::kVpid;
+  uint32_t pv_batch = 1;       // page-table updates per mmu_update hypercall (pv mode)
+  bool shadow_unsync = false;  // KVM's out-of-sync leaf shadow pages (shadow mode)
+  int vms = 1;                 // VMs time-sharing the CPUs, each running the workload
+  int vcpus = 1;               // vCPUs per VM (and physical CPUs)
+  uint64_t vm_quantum = 10000;    // events a VM runs before the next one gets the CPUs
+  uint64_t vcpu_quantum = 1000;   // events a vCPU runs before the next vCPU takes over
   uint64_t guest_memory = uint64_t{256} << 30;  // guest-physical address space
   uint64_t host_memory = uint64_t{1} << 40;     // host-physical address space
 };

@@ -1,9 +1,11 @@
 #pragma once
-// A hypervisor policy: how guest memory is virtualized (none, shadow, nested). It is the port
-// the guest kernel changes paging state through, and it handles the faults the MMU raises.
+// A hypervisor policy: how one VM's memory is virtualized (none, shadow, nested, ...). It is the
+// port the guest kernel changes paging state through, it points the MMUs of the VM's vCPUs at
+// the tables the hardware must walk, and it handles the faults they raise.
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "arch/address.hpp"
 #include "memory/host_memory.hpp"
@@ -11,16 +13,18 @@
 #include "mmu/walk_result.hpp"
 #include "os/paging_port.hpp"
 #include "vmm/domain.hpp"
+#include "vmm/tlb_tagging.hpp"
 #include "vmm/vm_exit.hpp"
 
 namespace memvirt {
 
-enum class PagingMode : uint8_t { kNative, kShadow, kNested };
+enum class PagingMode : uint8_t { kNative, kShadow, kPv, kNested };
 
 constexpr std::string_view paging_mode_name(PagingMode m) {
   switch (m) {
     case PagingMode::kNative: return "native";
     case PagingMode::kShadow: return "shadow";
+    case PagingMode::kPv: return "pv";
     case PagingMode::kNested: return "nested";
   }
   return "?";
@@ -36,37 +40,69 @@ enum class FaultAction : uint8_t {
 
 struct HypervisorStats {
   uint64_t shadow_faults = 0;
-  uint64_t shadow_zaps = 0;      // shadow entries dropped because a guest entry changed
-  uint64_t shadow_pages = 0;     // shadow table pages held now
-  uint64_t shadow_roots = 0;     // shadow trees held now (one per guest root)
+  uint64_t shadow_zaps = 0;     // shadow entries dropped because a guest entry changed
+  uint64_t shadow_pages = 0;    // shadow table pages held now
+  uint64_t shadow_roots = 0;    // shadow trees held now (one per guest root)
+  uint64_t shadow_syncs = 0;    // out-of-sync shadow pages brought back in sync
+  uint64_t hypercalls = 0;      // paravirtual calls into the VMM
+  uint64_t refused_foreign_maps = 0;  // guest mappings of frames the VM does not own
+  uint64_t ipis = 0;            // shootdown IPIs sent between this VM's vCPUs
+};
+
+struct HypervisorConfig {
+  PagingMode mode = PagingMode::kNative;
+  int levels = 4;                        // guest paging levels
+  int nested_levels = 4;                 // EPT levels
+  PageSize nested_page = PageSize::k4K;  // host frames behind guest memory
+  uint16_t vm = 1;                       // the VM's number, its ASID/VPID; 0 is the host
+  TagPolicy tags;
 };
 
 class Hypervisor : public PagingPort {
  public:
+  // `cpus` are the physical CPUs' MMUs; vCPU i of this VM runs on CPU i.
+  Hypervisor(const HypervisorConfig& config, std::vector<Mmu>& cpus);
+
   virtual PagingMode mode() const = 0;
-  virtual FaultAction handle_fault(GuestVirt va, AccessType type, const WalkResult& walk) = 0;
+  virtual FaultAction handle_fault(int cpu, GuestVirt va, AccessType type,
+                                   const WalkResult& walk) = 0;
   // Host-physical address behind a guest-physical one (identity without a VMM), if backed.
   virtual std::optional<HostPhys> host_of(GuestPhys gpa) const = 0;
   // Guest-physical memory map, where there is one.
   virtual const Domain* domain() const { return nullptr; }
 
+  void write_cr3(int cpu, GuestPhys root, uint16_t pcid) override;
+  void invlpg(int cpu, GuestVirt va) override;
+  void flush_tlb(int cpu) override;
+  void invpcid(int cpu, uint16_t pcid) override;
+  void send_ipi(int from, int to) override;
+
+  // This VM's vCPUs take the physical CPUs: load their state and drop what the tags cannot
+  // tell apart from the VM that ran before.
+  void activate();
+
   const VmExitStats& exits() const { return exits_; }
   const HypervisorStats& stats() const { return stats_; }
+  const HypervisorConfig& config() const { return config_; }
 
  protected:
+  // Where the hardware walks while the guest runs the address space rooted at `root`.
+  virtual MmuState translation_for(GuestPhys root) = 0;
+  // Shadow paging intercepts CR3 writes, INVLPG and INVPCID; hardware-assisted paging does not.
+  virtual bool intercepts_tlb_control() const { return false; }
+  // A VM exit (and the entry after it): counted, and without tags the TLB does not survive it.
+  void vm_exit(ExitReason reason, int cpu);
+  Tlb& tlb(int cpu) { return cpus_[static_cast<size_t>(cpu)].tlb(); }
+  TlbTag tag(int cpu) const { return vcpu_state_[static_cast<size_t>(cpu)].tag; }
+
+  HypervisorConfig config_;
+  std::vector<Mmu>& cpus_;
+  std::vector<MmuState> vcpu_state_;  // per vCPU, reloaded on activate()
   VmExitStats exits_;
   HypervisorStats stats_;
 };
 
-struct HypervisorConfig {
-  PagingMode mode = PagingMode::kNative;
-  int levels = 4;                          // guest paging levels
-  int nested_levels = 4;                   // EPT levels
-  PageSize nested_page = PageSize::k4K;    // host frames behind guest memory
-  uint16_t vpid = 1;
-};
-
 std::unique_ptr<Hypervisor> make_hypervisor(const HypervisorConfig& config, HostMemory& mem,
-                                            Mmu& mmu);
+                                            std::vector<Mmu>& cpus);
 
 }  // namespace memvirt

@@ -1,5 +1,7 @@
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "vmm/hypervisor.hpp"
 #include "vmm/native.hpp"
 #include "vmm/nested.hpp"
@@ -8,19 +10,20 @@
 namespace memvirt {
 
 std::optional<PagingMode> parse_paging_mode(std::string_view text) {
-  for (PagingMode m : {PagingMode::kNative, PagingMode::kShadow, PagingMode::kNested})
+  for (PagingMode m : {PagingMode::kNative, PagingMode::kShadow, PagingMode::kPv, PagingMode::kNested})
     if (text == paging_mode_name(m)) return m;
   return std::nullopt;
 }
 
 std::unique_ptr<Hypervisor> make_hypervisor(const HypervisorConfig& config, HostMemory& mem,
-                                            Mmu& mmu) {
+                                            std::vector<Mmu>& cpus) {
   switch (config.mode) {
-    case PagingMode::kNative: return std::make_unique<Native>(mem, mmu, config.levels);
-    case PagingMode::kShadow: return std::make_unique<Shadow>(config, mem, mmu);
-    case PagingMode::kNested: return std::make_unique<Nested>(config, mem, mmu);
+    case PagingMode::kNative: return std::make_unique<Native>(config, mem, cpus);
+    case PagingMode::kShadow: return std::make_unique<Shadow>(config, mem, cpus);
+    case PagingMode::kNested: return std::make_unique<Nested>(config, mem, cpus);
+    case PagingMode::kPv: break;
   }
-  throw std::logic_error("unknown paging mode");
+  throw std::invalid_argument(fmt::format("{} mode is not available", paging_mode_name(config.mode)));
 }
 
 }  // namespace memvirt

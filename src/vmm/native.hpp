@@ -7,7 +7,8 @@ namespace memvirt {
 
 class Native final : public Hypervisor {
  public:
-  Native(HostMemory& mem, Mmu& mmu, int levels) : mem_(mem), mmu_(mmu), levels_(levels) {}
+  Native(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus)
+      : Hypervisor(config, cpus), mem_(mem) {}
 
   PagingMode mode() const override { return PagingMode::kNative; }
   Pte read_entry(GuestPhys entry) override { return Pte(mem_.read(identity_host(entry))); }
@@ -18,18 +19,21 @@ class Native final : public Hypervisor {
     mem_.clear(identity_host(table), PageSize::k4K);
   }
   void table_freed(GuestPhys, int) override {}
-  void write_cr3(GuestPhys root, uint16_t) override;
-  void invlpg(GuestVirt va) override { mmu_.tlb().invalidate_address(va, mmu_.state().tag); }
-  void flush_tlb() override { mmu_.tlb().invalidate_non_global(mmu_.state().tag); }
-  FaultAction handle_fault(GuestVirt, AccessType, const WalkResult&) override {
+  FaultAction handle_fault(int, GuestVirt, AccessType, const WalkResult&) override {
     return FaultAction::kGuestFault;
   }
   std::optional<HostPhys> host_of(GuestPhys gpa) const override { return identity_host(gpa); }
 
+ protected:
+  MmuState translation_for(GuestPhys root) override {
+    MmuState s;
+    s.mode = TranslationMode::kOneDimension;
+    s.root = identity_host(root);
+    return s;
+  }
+
  private:
   HostMemory& mem_;
-  Mmu& mmu_;
-  int levels_;
 };
 
 }  // namespace memvirt

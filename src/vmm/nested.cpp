@@ -2,11 +2,10 @@
 
 namespace memvirt {
 
-Nested::Nested(const HypervisorConfig& config, HostMemory& mem, Mmu& mmu)
-    : mem_(mem),
-      mmu_(mmu),
-      config_(config),
-      domain_(mem, DomainConfig{config.vpid, config.nested_page, config.nested_levels,
+Nested::Nested(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus)
+    : Hypervisor(config, cpus),
+      mem_(mem),
+      domain_(mem, DomainConfig{config.vm, config.nested_page, config.nested_levels,
                                 FrameRole::kNestedPageTable}) {}
 
 HostPhys Nested::backed(GuestPhys gpa) {
@@ -26,22 +25,17 @@ void Nested::table_allocated(GuestPhys table, int) {
   if (auto h = domain_.lookup(table)) mem_.clear(*h, PageSize::k4K);
 }
 
-void Nested::write_cr3(GuestPhys root, uint16_t) {
+MmuState Nested::translation_for(GuestPhys root) {
   MmuState s;
   s.mode = TranslationMode::kTwoDimensions;
   s.guest_root = root;
   s.ept_root = domain_.root();
-  s.levels = config_.levels;
-  s.ept_levels = config_.nested_levels;
-  s.tag = TlbTag{config_.vpid, 0};
-  mmu_.load(s);
-  // With VPID but no PCID, a guest CR3 write still drops the guest's non-global entries.
-  mmu_.tlb().invalidate_non_global(s.tag);
+  return s;
 }
 
-FaultAction Nested::handle_fault(GuestVirt, AccessType, const WalkResult& walk) {
+FaultAction Nested::handle_fault(int cpu, GuestVirt, AccessType, const WalkResult& walk) {
   if (walk.status == WalkStatus::kNestedFault) {
-    exits_.count(ExitReason::kEptViolation);
+    vm_exit(ExitReason::kEptViolation, cpu);
     domain_.populate(walk.nested_gpa);
     return FaultAction::kRetry;
   }

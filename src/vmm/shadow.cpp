@@ -7,11 +7,10 @@
 
 namespace memvirt {
 
-Shadow::Shadow(const HypervisorConfig& config, HostMemory& mem, Mmu& mmu)
-    : mem_(mem),
-      mmu_(mmu),
-      config_(config),
-      domain_(mem, DomainConfig{config.vpid, config.nested_page, config.nested_levels,
+Shadow::Shadow(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus)
+    : Hypervisor(config, cpus),
+      mem_(mem),
+      domain_(mem, DomainConfig{config.vm, config.nested_page, config.nested_levels,
                                 FrameRole::kP2m}) {}
 
 Pte Shadow::read_entry(GuestPhys entry) {
@@ -90,26 +89,12 @@ HostPhys Shadow::shadow_root_for(GuestPhys guest_root) {
   return root;
 }
 
-void Shadow::write_cr3(GuestPhys root, uint16_t) {
-  exits_.count(ExitReason::kCr3Write);
-  guest_root_ = root;
+MmuState Shadow::translation_for(GuestPhys root) {
   MmuState s;
   s.mode = TranslationMode::kOneDimension;
   s.root = shadow_root_for(root);
-  s.levels = config_.levels;
-  s.tag = TlbTag{config_.vpid, 0};
-  mmu_.load(s);
-  mmu_.tlb().invalidate_non_global(s.tag);
-}
-
-void Shadow::invlpg(GuestVirt va) {
-  exits_.count(ExitReason::kInvlpg);
-  mmu_.tlb().invalidate_address(va, mmu_.state().tag);
-}
-
-void Shadow::flush_tlb() {
-  exits_.count(ExitReason::kCr3Write);  // a CR3 reload
-  mmu_.tlb().invalidate_non_global(mmu_.state().tag);
+  s.guest_root = root;  // kept so that a shadow fault knows which guest tables to read
+  return s;
 }
 
 }  // namespace memvirt

@@ -12,19 +12,21 @@ namespace memvirt {
 
 class Shadow final : public Hypervisor {
  public:
-  Shadow(const HypervisorConfig& config, HostMemory& mem, Mmu& mmu);
+  Shadow(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus);
 
   PagingMode mode() const override { return PagingMode::kShadow; }
   Pte read_entry(GuestPhys entry) override;
   void write_entry(GuestPhys entry, Pte value) override;
   void table_allocated(GuestPhys table, int level) override;
   void table_freed(GuestPhys table, int level) override;
-  void write_cr3(GuestPhys root, uint16_t pcid) override;
-  void invlpg(GuestVirt va) override;
-  void flush_tlb() override;
-  FaultAction handle_fault(GuestVirt va, AccessType type, const WalkResult& walk) override;
+  FaultAction handle_fault(int cpu, GuestVirt va, AccessType type,
+                           const WalkResult& walk) override;
   std::optional<HostPhys> host_of(GuestPhys gpa) const override { return domain_.lookup(gpa); }
   const Domain* domain() const override { return &domain_; }
+
+ protected:
+  MmuState translation_for(GuestPhys root) override;
+  bool intercepts_tlb_control() const override { return true; }
 
  private:
   struct ShadowPage {
@@ -38,14 +40,11 @@ class Shadow final : public Hypervisor {
   void zap(HostPhys page, unsigned index);
   HostPhys shadow_root_for(GuestPhys guest_root);
   // Fills the shadow path for `va` from the guest's tables; false if the guest itself faults.
-  bool sync(GuestVirt va, AccessType type);
+  bool sync(GuestPhys guest_root, GuestVirt va, AccessType type);
   HostPhys shadow_child(HostPhys entry, GuestPhys guest_table, int level, bool direct);
 
   HostMemory& mem_;
-  Mmu& mmu_;
-  HypervisorConfig config_;
   Domain domain_;
-  GuestPhys guest_root_;
   std::unordered_map<uint64_t, HostPhys> roots_;                   // guest root -> shadow root
   std::unordered_map<uint64_t, ShadowPage> pages_;                 // by shadow frame
   std::unordered_map<uint64_t, std::vector<HostPhys>> shadowed_;   // guest table -> shadow pages

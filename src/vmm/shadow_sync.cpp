@@ -6,12 +6,13 @@
 
 namespace memvirt {
 
-FaultAction Shadow::handle_fault(GuestVirt va, AccessType type, const WalkResult&) {
-  if (!sync(va, type)) {
-    exits_.count(ExitReason::kGuestFault);
+FaultAction Shadow::handle_fault(int cpu, GuestVirt va, AccessType type, const WalkResult&) {
+  // The hardware walked the shadow tree: every #PF exits to the VMM first.
+  if (!sync(cpus_[static_cast<size_t>(cpu)].state().guest_root, va, type)) {
+    vm_exit(ExitReason::kGuestFault, cpu);
     return FaultAction::kGuestFault;
   }
-  exits_.count(ExitReason::kShadowFault);
+  vm_exit(ExitReason::kShadowFault, cpu);
   ++stats_.shadow_faults;
   return FaultAction::kRetry;
 }
@@ -25,13 +26,13 @@ HostPhys Shadow::shadow_child(HostPhys entry, GuestPhys guest_table, int level, 
   return child;
 }
 
-bool Shadow::sync(GuestVirt va, AccessType type) {
+bool Shadow::sync(GuestPhys guest_root, GuestVirt va, AccessType type) {
   // The guest's own view, through the p2m. The VMM sets the guest's accessed and dirty bits as
   // the hardware would have, so the walk updates them.
   const WalkRequest req{va.raw(), type, true, true};
   WalkResult g;
   for (;;) {
-    g = walk_2d(mem_, guest_root_, config_.levels, domain_.root(), config_.nested_levels, req);
+    g = walk_2d(mem_, guest_root, config_.levels, domain_.root(), config_.nested_levels, req);
     if (g.status != WalkStatus::kNestedFault) break;
     domain_.populate(g.nested_gpa);
   }
@@ -39,8 +40,8 @@ bool Shadow::sync(GuestVirt va, AccessType type) {
 
   const PageSize size = std::min(g.guest_size, config_.nested_page);
   const int guest_leaf = leaf_level(g.guest_size);
-  HostPhys page = shadow_root_for(guest_root_);
-  GuestPhys guest_table = guest_root_;
+  HostPhys page = shadow_root_for(guest_root);
+  GuestPhys guest_table = guest_root;
   for (int level = config_.levels; level > leaf_level(size); --level) {
     const HostPhys entry = page + table_index(va.raw(), level) * 8u;
     if (level > guest_leaf) {

@@ -14,12 +14,16 @@ enum class ExitReason : uint8_t {
   kCr3Write,      // MOV to CR3
   kInvlpg,        // INVLPG
   kEptViolation,  // nested page fault: guest-physical memory not yet backed
+  kInvpcid,       // INVPCID
+  kIpiSend,       // write to the APIC's interrupt command register (a TLB shootdown IPI)
+  kIpiReceive,    // an IPI delivered to a running vCPU
 };
-inline constexpr int kExitReasonCount = 6;
+inline constexpr int kExitReasonCount = 9;
 
 constexpr std::string_view exit_reason_name(ExitReason r) {
   constexpr std::array<std::string_view, kExitReasonCount> names = {
-      "pt_write", "shadow_fault", "guest_page_fault", "cr3_write", "invlpg", "ept_violation"};
+      "pt_write",      "shadow_fault", "guest_page_fault", "cr3_write",  "invlpg",
+      "ept_violation", "invpcid",      "ipi_send",         "ipi_receive"};
   return names[static_cast<size_t>(r)];
 }
 
