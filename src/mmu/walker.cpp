@@ -124,6 +124,31 @@ NestedTranslation walk_nested(HostMemory& mem, HostPhys ept_root, int ept_levels
   return t;
 }
 
+WalkResult walk_guest_tables(HostMemory& mem, GuestPhys guest_root, int levels,
+                             const WalkRequest& req, const GuestLocator& locate) {
+  WalkResult out;
+  auto missing = [&](GuestPhys gpa, bool in_guest_walk) {
+    out.status = WalkStatus::kNestedFault;
+    out.nested_gpa = gpa;
+    out.nested_in_guest_walk = in_guest_walk;
+  };
+  walk_ia32e(mem, guest_root.raw(), levels, req, out, [&](uint64_t a, int, HostPhys& entry) {
+    const auto h = locate(GuestPhys(a));
+    if (!h) missing(GuestPhys(a), true);
+    entry = h.value_or(HostPhys());
+    return h.has_value();
+  });
+  if (out.status != WalkStatus::kOk) return out;
+  const auto h = locate(out.gpa);
+  if (!h) {
+    missing(out.gpa, false);
+    return out;
+  }
+  out.page = h->align_down(page_bytes(PageSize::k4K));
+  out.size = PageSize::k4K;
+  return out;
+}
+
 WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys ept_root,
                    int ept_levels, const WalkRequest& req) {
   WalkResult out;

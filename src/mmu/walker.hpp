@@ -1,6 +1,8 @@
 #pragma once
 // Page walkers over real entries in host memory: one loop over levels each.
 #include <cstdint>
+#include <functional>
+#include <optional>
 
 #include "arch/address.hpp"
 #include "memory/host_memory.hpp"
@@ -23,6 +25,12 @@ WalkResult walk_1d(HostMemory& mem, HostPhys root, int levels, const WalkRequest
 // address (each guest table entry, then the final one) translated through the EPT at `ept_root`.
 WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys ept_root,
                    int ept_levels, const WalkRequest& req);
+
+// Guest tables read in software by a VMM: every guest-physical address is located by `locate`;
+// where it returns nothing the walk stops with kNestedFault at that address.
+using GuestLocator = std::function<std::optional<HostPhys>(GuestPhys)>;
+WalkResult walk_guest_tables(HostMemory& mem, GuestPhys guest_root, int levels,
+                             const WalkRequest& req, const GuestLocator& locate);
 
 // Nested dimension alone: gPA -> hPA through the EPT. Appends its references to `refs`.
 struct NestedTranslation {

@@ -38,7 +38,12 @@ Machine::Machine(const SimConfig& config) : config_(config), mem_(HostMemoryConf
   if (config.mode == PagingMode::kNative) {
     add_guest(0);
   } else {
-    for (int vm = 0; vm < config.vms; ++vm) add_guest(static_cast<uint16_t>(vm + 1));
+    host_ = make_vmm_host(VmmHostConfig{config.model, config.mode, config.nested_page,
+                                        config.nested_levels, config.guest_memory},
+                          mem_);
+    first_workload_ = static_cast<size_t>(host_->privileged_guests());
+    const int guests = host_->privileged_guests() + config.vms;
+    for (int vm = 0; vm < guests; ++vm) add_guest(static_cast<uint16_t>(vm + 1));
   }
   switch_vm(0);
 }
@@ -47,7 +52,8 @@ void Machine::add_guest(uint16_t vm_number) {
   const HypervisorConfig hc{config_.mode,        config_.levels, config_.nested_levels,
                             config_.nested_page, vm_number,      TagPolicy{config_.tlb_tag}};
   Guest g;
-  g.hyp = make_hypervisor(hc, mem_, cpus_);
+  if (host_) g.domain = host_->create_domain(vm_number);
+  g.hyp = make_hypervisor(hc, mem_, cpus_, g.domain.get());
   const KernelConfig kc{config_.levels, config_.guest_memory, config_.vcpus,
                         TagPolicy{config_.tlb_tag}.tags_processes()};
   g.kernel = std::make_unique<Kernel>(kc, *g.hyp);

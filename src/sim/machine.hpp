@@ -47,9 +47,11 @@ class Machine {
   Hypervisor& hypervisor(size_t guest) { return *guests_[guest].hyp; }
   Kernel& kernel(size_t guest) { return *guests_[guest].kernel; }
   size_t first_workload_vm() const { return first_workload_; }
+  VmmHost* vmm_host() { return host_.get(); }
 
  private:
   struct Guest {
+    std::unique_ptr<Domain> domain;
     std::unique_ptr<Hypervisor> hyp;
     std::unique_ptr<Kernel> kernel;
   };
@@ -58,6 +60,7 @@ class Machine {
   SimConfig config_;
   HostMemory mem_;
   std::vector<Mmu> cpus_;
+  std::unique_ptr<VmmHost> host_;
   std::vector<Guest> guests_;
   size_t first_workload_ = 0;
   size_t active_ = 0;

@@ -8,19 +8,9 @@
 #include "mmu/tlb.hpp"
 #include "vmm/hypervisor.hpp"
 #include "vmm/tlb_tagging.hpp"
+#include "vmm/vmm_host.hpp"
 
 namespace memvirt {
-
-// Who the VMM is: Xen (a hypervisor below Dom0 and the DomUs, handing out host memory itself)
-// or KVM (the host kernel, guest memory being memory of a VMM process).
-enum class VmmModel : uint8_t { kXen, kKvm };
-
-constexpr std::string_view vmm_model_name(VmmModel m) { return m == VmmModel::kXen ? "xen" : "kvm"; }
-constexpr std::optional<VmmModel> parse_vmm_model(std::string_view text) {
-  if (text == "xen") return VmmModel::kXen;
-  if (text == "kvm") return VmmModel::kKvm;
-  return std::nullopt;
-}
 
 struct SimConfig {
   PagingMode mode = PagingMode::kNative;

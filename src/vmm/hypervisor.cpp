@@ -2,8 +2,18 @@
 
 namespace memvirt {
 
-Hypervisor::Hypervisor(const HypervisorConfig& config, std::vector<Mmu>& cpus)
-    : config_(config), cpus_(cpus), vcpu_state_(cpus.size()) {}
+Hypervisor::Hypervisor(const HypervisorConfig& config, std::vector<Mmu>& cpus, HostMemory& mem,
+                       Domain* domain)
+    : config_(config), cpus_(cpus), mem_(mem), domain_(domain), vcpu_state_(cpus.size()) {}
+
+Pte Hypervisor::read_entry(GuestPhys entry) {
+  const auto h = host_of(entry);
+  return h ? Pte(mem_.read(*h)) : Pte();
+}
+
+void Hypervisor::table_allocated(GuestPhys table, int) {
+  if (const auto h = host_of(table)) mem_.clear(*h, PageSize::k4K);
+}
 
 void Hypervisor::vm_exit(ExitReason reason, int cpu) {
   exits_.count(reason);

@@ -60,16 +60,24 @@ struct HypervisorConfig {
 
 class Hypervisor : public PagingPort {
  public:
-  // `cpus` are the physical CPUs' MMUs; vCPU i of this VM runs on CPU i.
-  Hypervisor(const HypervisorConfig& config, std::vector<Mmu>& cpus);
+  // `cpus` are the physical CPUs' MMUs; vCPU i of this VM runs on CPU i. `domain` is the VM's
+  // guest-physical memory (none without a VMM).
+  Hypervisor(const HypervisorConfig& config, std::vector<Mmu>& cpus, HostMemory& mem,
+             Domain* domain);
 
   virtual PagingMode mode() const = 0;
   virtual FaultAction handle_fault(int cpu, GuestVirt va, AccessType type,
                                    const WalkResult& walk) = 0;
   // Host-physical address behind a guest-physical one (identity without a VMM), if backed.
-  virtual std::optional<HostPhys> host_of(GuestPhys gpa) const = 0;
-  // Guest-physical memory map, where there is one.
-  virtual const Domain* domain() const { return nullptr; }
+  virtual std::optional<HostPhys> host_of(GuestPhys gpa) const { return domain_->lookup(gpa); }
+  // Guest-physical memory, where there is a VMM.
+  Domain* domain() const { return domain_; }
+
+  // The guest reads its own tables with plain loads; a new table page is zeroed by the guest
+  // before it becomes a table, so neither involves the VMM.
+  Pte read_entry(GuestPhys entry) override;
+  void table_allocated(GuestPhys table, int level) override;
+  void table_freed(GuestPhys, int) override {}
 
   void write_cr3(int cpu, GuestPhys root, uint16_t pcid) override;
   void invlpg(int cpu, GuestVirt va) override;
@@ -97,12 +105,14 @@ class Hypervisor : public PagingPort {
 
   HypervisorConfig config_;
   std::vector<Mmu>& cpus_;
+  HostMemory& mem_;
+  Domain* domain_;
   std::vector<MmuState> vcpu_state_;  // per vCPU, reloaded on activate()
   VmExitStats exits_;
   HypervisorStats stats_;
 };
 
 std::unique_ptr<Hypervisor> make_hypervisor(const HypervisorConfig& config, HostMemory& mem,
-                                            std::vector<Mmu>& cpus);
+                                            std::vector<Mmu>& cpus, Domain* domain);
 
 }  // namespace memvirt

@@ -16,11 +16,13 @@ std::optional<PagingMode> parse_paging_mode(std::string_view text) {
 }
 
 std::unique_ptr<Hypervisor> make_hypervisor(const HypervisorConfig& config, HostMemory& mem,
-                                            std::vector<Mmu>& cpus) {
+                                            std::vector<Mmu>& cpus, Domain* domain) {
+  if (config.mode != PagingMode::kNative && !domain)
+    throw std::logic_error("a VMM policy needs the VM's domain");
   switch (config.mode) {
     case PagingMode::kNative: return std::make_unique<Native>(config, mem, cpus);
-    case PagingMode::kShadow: return std::make_unique<Shadow>(config, mem, cpus);
-    case PagingMode::kNested: return std::make_unique<Nested>(config, mem, cpus);
+    case PagingMode::kShadow: return std::make_unique<Shadow>(config, mem, cpus, *domain);
+    case PagingMode::kNested: return std::make_unique<Nested>(config, mem, cpus, *domain);
     case PagingMode::kPv: break;
   }
   throw std::invalid_argument(fmt::format("{} mode is not available", paging_mode_name(config.mode)));

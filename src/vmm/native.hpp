@@ -8,17 +8,12 @@ namespace memvirt {
 class Native final : public Hypervisor {
  public:
   Native(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus)
-      : Hypervisor(config, cpus), mem_(mem) {}
+      : Hypervisor(config, cpus, mem, nullptr) {}
 
   PagingMode mode() const override { return PagingMode::kNative; }
-  Pte read_entry(GuestPhys entry) override { return Pte(mem_.read(identity_host(entry))); }
   void write_entry(GuestPhys entry, Pte value) override {
     mem_.write(identity_host(entry), value.raw());
   }
-  void table_allocated(GuestPhys table, int) override {
-    mem_.clear(identity_host(table), PageSize::k4K);
-  }
-  void table_freed(GuestPhys, int) override {}
   FaultAction handle_fault(int, GuestVirt, AccessType, const WalkResult&) override {
     return FaultAction::kGuestFault;
   }
@@ -31,9 +26,6 @@ class Native final : public Hypervisor {
     s.root = identity_host(root);
     return s;
   }
-
- private:
-  HostMemory& mem_;
 };
 
 }  // namespace memvirt

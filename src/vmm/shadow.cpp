@@ -7,30 +7,19 @@
 
 namespace memvirt {
 
-Shadow::Shadow(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus)
-    : Hypervisor(config, cpus),
-      mem_(mem),
-      domain_(mem, DomainConfig{config.vm, config.nested_page, config.nested_levels,
-                                FrameRole::kP2m}) {}
-
-Pte Shadow::read_entry(GuestPhys entry) {
-  const auto h = domain_.lookup(entry);
-  return h ? Pte(mem_.read(*h)) : Pte();
-}
+Shadow::Shadow(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus,
+               Domain& domain)
+    : Hypervisor(config, cpus, mem, &domain) {}
 
 void Shadow::write_entry(GuestPhys entry, Pte value) {
   exits_.count(ExitReason::kPtWrite);  // the page is write-protected: the store traps
-  mem_.write(domain_.populate(entry), value.raw());
+  mem_.write(domain_->populate(entry), value.raw());
   const auto it = shadowed_.find(entry.align_down(kTableBytes).raw());
   if (it == shadowed_.end()) return;
   const unsigned index = static_cast<unsigned>(entry.offset_in(kTableBytes) / 8);
   // Copy: zapping may free shadow pages and so edit the map.
   const std::vector<HostPhys> pages = it->second;
   for (HostPhys page : pages) zap(page, index);
-}
-
-void Shadow::table_allocated(GuestPhys table, int) {
-  if (auto h = domain_.lookup(table)) mem_.clear(*h, PageSize::k4K);
 }
 
 void Shadow::table_freed(GuestPhys table, int) {

@@ -12,17 +12,14 @@ namespace memvirt {
 
 class Shadow final : public Hypervisor {
  public:
-  Shadow(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus);
+  Shadow(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus,
+         Domain& domain);
 
   PagingMode mode() const override { return PagingMode::kShadow; }
-  Pte read_entry(GuestPhys entry) override;
   void write_entry(GuestPhys entry, Pte value) override;
-  void table_allocated(GuestPhys table, int level) override;
   void table_freed(GuestPhys table, int level) override;
   FaultAction handle_fault(int cpu, GuestVirt va, AccessType type,
                            const WalkResult& walk) override;
-  std::optional<HostPhys> host_of(GuestPhys gpa) const override { return domain_.lookup(gpa); }
-  const Domain* domain() const override { return &domain_; }
 
  protected:
   MmuState translation_for(GuestPhys root) override;
@@ -43,8 +40,7 @@ class Shadow final : public Hypervisor {
   bool sync(GuestPhys guest_root, GuestVirt va, AccessType type);
   HostPhys shadow_child(HostPhys entry, GuestPhys guest_table, int level, bool direct);
 
-  HostMemory& mem_;
-  Domain domain_;
+
   std::unordered_map<uint64_t, HostPhys> roots_;                   // guest root -> shadow root
   std::unordered_map<uint64_t, ShadowPage> pages_;                 // by shadow frame
   std::unordered_map<uint64_t, std::vector<HostPhys>> shadowed_;   // guest table -> shadow pages

@@ -31,14 +31,15 @@ bool Shadow::sync(GuestPhys guest_root, GuestVirt va, AccessType type) {
   // the hardware would have, so the walk updates them.
   const WalkRequest req{va.raw(), type, true, true};
   WalkResult g;
+  const GuestLocator locate = [this](GuestPhys gpa) { return domain_->lookup(gpa); };
   for (;;) {
-    g = walk_2d(mem_, guest_root, config_.levels, domain_.root(), config_.nested_levels, req);
+    g = walk_guest_tables(mem_, guest_root, config_.levels, req, locate);
     if (g.status != WalkStatus::kNestedFault) break;
-    domain_.populate(g.nested_gpa);
+    domain_->populate(g.nested_gpa);
   }
   if (g.status != WalkStatus::kOk) return false;
 
-  const PageSize size = std::min(g.guest_size, config_.nested_page);
+  const PageSize size = std::min(g.guest_size, domain_->backing_size(g.gpa));
   const int guest_leaf = leaf_level(g.guest_size);
   HostPhys page = shadow_root_for(guest_root);
   GuestPhys guest_table = guest_root;
@@ -64,7 +65,7 @@ bool Shadow::sync(GuestPhys guest_root, GuestVirt va, AccessType type) {
                        .set_large(size != PageSize::k4K)
                        .set_accessed(true)
                        .set_dirty(writable)
-                       .set_frame(domain_.populate(frame).raw());
+                       .set_frame(domain_->populate(frame).raw());
   mem_.write(page + table_index(va.raw(), leaf_level(size)) * 8u, leaf.raw());
   return true;
 }

@@ -1,4 +1,4 @@
-#include "vmm/domain.hpp"
+#include "vmm/p2m_domain.hpp"
 
 #include <stdexcept>
 
@@ -16,19 +16,20 @@ EptEntry table_entry(HostPhys table) {
 
 }  // namespace
 
-Domain::Domain(HostMemory& mem, DomainConfig config) : mem_(mem), config_(config) {
+P2mDomain::P2mDomain(HostMemory& mem, P2mDomainConfig config)
+    : Domain(config.vm), mem_(mem), config_(config) {
   if (!valid_levels(config.levels)) throw std::invalid_argument("EPT levels must be 4 or 5");
   root_ = mem_.allocate(PageSize::k4K, config_.table_role);
 }
 
-std::optional<HostPhys> Domain::lookup(GuestPhys gpa) const {
+std::optional<HostPhys> P2mDomain::lookup(GuestPhys gpa) const {
   WalkRefs scratch;
   const auto t = walk_nested(mem_, root_, config_.levels, gpa, AccessType::kRead, false, scratch);
   if (!t.ok) return std::nullopt;
   return t.hpa;
 }
 
-HostPhys Domain::populate(GuestPhys gpa) {
+HostPhys P2mDomain::populate(GuestPhys gpa) {
   const int leaf = leaf_level(config_.backing);
   HostPhys table = root_;
   for (int level = config_.levels; level > leaf; --level) {
@@ -45,7 +46,7 @@ HostPhys Domain::populate(GuestPhys gpa) {
   const HostPhys e = table + table_index(gpa.raw(), leaf) * 8u;
   EptEntry entry(mem_.read(e));
   if (!entry.present()) {
-    const HostPhys frame = mem_.allocate(config_.backing, FrameRole::kData);
+    const HostPhys frame = allocate_backing();
     entry = table_entry(frame)
                 .set_memory_type(EptMemoryType::kWriteBack)
                 .set_ignore_pat(true)
@@ -55,6 +56,15 @@ HostPhys Domain::populate(GuestPhys gpa) {
     ++stats_.populations;
   }
   return HostPhys(entry.frame() + gpa.offset_in(page_bytes(config_.backing)));
+}
+
+HostPhys P2mDomain::allocate_backing() { return mem_.allocate(config_.backing, FrameRole::kData); }
+
+bool P2mDomain::owns(HostPhys hpa) const {
+  // Every frame this domain's p2m maps was handed to it; a reverse lookup would need an m2p table,
+  // so the VMM that hands frames to several domains keeps ownership (see XenVmm).
+  (void)hpa;
+  return true;
 }
 
 }  // namespace memvirt
