@@ -85,7 +85,7 @@ RunResult shadow_run() {
   r.config.mode = PagingMode::kShadow;
   r.tlb_misses = 0;
   r.tlb_hits = 0;
-  r.vm_exits.by_reason = {12, 3, 0, 1, 0, 0};
+  r.vm_exits.by_reason = {12, 3, 0, 1, 0, 0, 0, 0, 0};
   r.shadow_pt_bytes = 4096 * 3;
   return r;
 }
@@ -99,12 +99,18 @@ TEST(ReportTable, SimTableHasOneRowPerModeAndNonZeroExitsByReason) {
             "shadow  4k/4k     2,000      0       0      -          -          -    256     16\n"
             "nested  4k/2m     2,000  1,500     800  34.78       2.50      20.00    256  1,234\n"
             "\n"
-            "        PT KiB  PT KiB  PT KiB  VM exits\n"
-            "mode     guest  shadow  nested  by reason\n"
-            "------  ------  ------  ------  --------------------------------------\n"
-            "native      16       0       0  -\n"
-            "shadow      16      12       0  pt_write=12 shadow_fault=3 cr3_write=1\n"
-            "nested      16       0      20  ept_violation=1,234\n");
+            "        PT KiB  PT KiB  PT KiB  PT KiB  hyper-      TLB  shadow\n"
+            "mode     guest  shadow  nested     p2m   calls  flushes   syncs  IPIs\n"
+            "------  ------  ------  ------  ------  ------  -------  ------  ----\n"
+            "native      16       0       0       0       0        0       0     0\n"
+            "shadow      16      12       0       0       0        0       0     0\n"
+            "nested      16       0      20       0       0        0       0     0\n"
+            "\n"
+            "mode    VM exits by reason\n"
+            "------  --------------------------------------\n"
+            "native  -\n"
+            "shadow  pt_write=12 shadow_fault=3 cr3_write=1\n"
+            "nested  ept_violation=1,234\n");
 }
 
 // Exact counts (no 1.2M abbreviations) of a run of near a billion accesses still fit.

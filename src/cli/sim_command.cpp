@@ -23,6 +23,8 @@ constexpr const char* kSimFooter = R"(Examples:
   memvirt sim --workload listwalk:ws=64MiB,npad=7,order=random
   memvirt sim --workload random:ws=1GiB,steps=1000000,write=0.3 --mode shadow,nested --page 2m
   memvirt sim --workload listwalk:ws=256MiB --levels 5 --nested-page 2m --json results.json
+  memvirt sim --workload random:ws=256MiB,write=0.5 --mode shadow,pv --model xen --pv-batch 32
+  memvirt sim --workload random:ws=64MiB --mode shadow,nested --vms 2 --vcpus 2 --tlb-tag asid1
 
 Workload specs (NAME alone means all defaults; sizes take B, KiB, MiB, GiB, TiB):
   listwalk:ws=SIZE,npad=N,order=seq|random,steps=N   Drepper's linked-list walk
@@ -37,8 +39,12 @@ std::ofstream open_json_file(const std::string& path) {
 
 void print_table(const std::string& workload, const std::vector<RunResult>& runs) {
   const SimConfig& c = runs.front().config;
-  std::cout << fmt::format("workload {}  seed {}  levels {}  nested levels {}\n\n", workload,
-                           c.seed, c.levels, c.nested_levels)
+  std::cout << fmt::format(
+                   "workload {}  seed {}  levels {}  nested levels {}\nmodel {}  TLB tags {}  "
+                   "VMs {}  vCPUs {}  PV batch {}  shadow unsync {}\n\n",
+                   workload, c.seed, c.levels, c.nested_levels, vmm_model_name(c.model),
+                   tlb_tagging_name(c.tlb_tag), c.vms, c.vcpus, c.pv_batch,
+                   c.shadow_unsync ? "on" : "off")
             << sim_table(runs);
 }
 
@@ -63,48 +69,17 @@ SimCommand::SimCommand(CLI::App& parent) {
       ->type_name("MODES")
       ->check(mode_list_validator())
       ->capture_default_str();
-  app_->add_option("--page", page_, "Guest page size of the workload's mappings, e.g. 2m")
-      ->type_name("4k|2m|1g")
-      ->check(page_size_validator())
-      ->capture_default_str();
-  app_->add_option("--nested-page", nested_page_,
-                   "Host page size behind guest memory (EPT leaves, shadow), e.g. 1g")
-      ->type_name("4k|2m|1g")
-      ->check(page_size_validator())
-      ->capture_default_str();
-  app_->add_option("--levels", levels_, "Guest paging levels (5 = LA57), e.g. 5")
-      ->type_name("4|5")
-      ->check(paging_levels_validator())
-      ->capture_default_str();
-  nested_levels_option_ = app_->add_option("--nested-levels", nested_levels_,
-                                           "EPT/NPT levels, e.g. 5 (default: same as --levels)")
-                              ->type_name("4|5")
-                              ->check(paging_levels_validator());
-  app_->add_option("--seed", seed_, "Seed of the workload's random choices, e.g. 42")
-      ->type_name("N")
-      ->check(seed_validator())
-      ->capture_default_str();
+  options_.add_to(*app_);
   app_->add_option("--json", json_path_,
                    "Also write the JSON report to FILE, e.g. out.json ('-': on stdout, no table)")
       ->type_name("FILE");
-}
-
-SimConfig SimCommand::config_for(PagingMode mode) const {
-  SimConfig c;
-  c.mode = mode;
-  c.page = *parse_page_size(page_);  // the validators have accepted every value by now
-  c.nested_page = *parse_page_size(nested_page_);
-  c.levels = levels_;
-  c.nested_levels = nested_levels_option_->count() > 0 ? nested_levels_ : levels_;
-  c.seed = seed_;
-  return c;
 }
 
 std::vector<RunResult> SimCommand::simulate_all(const WorkloadSpec& spec) const {
   std::vector<RunResult> runs;
   for (PagingMode mode : parse_mode_list(modes_)) {
     try {
-      runs.push_back(simulate(config_for(mode), spec));
+      runs.push_back(simulate(options_.config_for(mode), spec));
     } catch (const std::exception& e) {
       // Which of the runs failed matters: memory runs out under one mode and not another.
       throw std::runtime_error(fmt::format("{} mode: {}", paging_mode_name(mode), e.what()));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/sim_options.hpp"
 #include "sim/result.hpp"
 #include "sim/sim_config.hpp"
 #include "workload/spec.hpp"
@@ -21,18 +22,12 @@ class SimCommand {
   void run() const;
 
  private:
-  SimConfig config_for(PagingMode mode) const;
   std::vector<RunResult> simulate_all(const WorkloadSpec& spec) const;
 
   CLI::App* app_ = nullptr;
-  CLI::Option* nested_levels_option_ = nullptr;
+  SimOptions options_;
   std::string workload_;
   std::string modes_ = "native,shadow,nested";
-  std::string page_ = "4k";
-  std::string nested_page_ = "4k";
-  int levels_ = 4;
-  int nested_levels_ = 4;
-  uint64_t seed_ = 1;
   std::string json_path_;
 };
 

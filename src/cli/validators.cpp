@@ -9,6 +9,7 @@
 #include <string>
 
 #include "arch/page_size.hpp"
+#include "sim/sim_config.hpp"
 #include "workload/spec.hpp"
 
 namespace memvirt {
@@ -45,7 +46,7 @@ PagingMode parse_one_mode(std::string_view item, const std::vector<PagingMode>& 
   const std::optional<PagingMode> mode = parse_paging_mode(item);
   if (!mode) {
     throw std::invalid_argument(
-        fmt::format("unknown paging mode '{}' (expected native, shadow or nested)", item));
+        fmt::format("unknown paging mode '{}' (expected native, shadow, pv or nested)", item));
   }
   if (std::find(seen.begin(), seen.end(), *mode) != seen.end())
     throw std::invalid_argument(fmt::format("paging mode '{}' given more than once", item));
@@ -99,6 +100,37 @@ CLI::Validator seed_validator() { return parser_validator(parse_seed, "seed"); }
 CLI::Validator workload_spec_validator() {
   // The SpecError message quotes the whole spec and names the bad key.
   return parser_validator(parse_workload_spec, "workload spec");
+}
+
+CLI::Validator vmm_model_validator() {
+  return complaint_validator(
+      [](const std::string& text) -> std::string {
+        if (parse_vmm_model(text)) return "";
+        return fmt::format("unknown VMM model '{}' (expected xen or kvm)", text);
+      },
+      "model");
+}
+
+CLI::Validator tlb_tag_validator() {
+  return complaint_validator(
+      [](const std::string& text) -> std::string {
+        if (parse_tlb_tagging(text)) return "";
+        return fmt::format("unknown TLB tagging '{}' (expected none, asid1, asid, vpid or vpid+pcid)",
+                           text);
+      },
+      "TLB tagging");
+}
+
+CLI::Validator count_validator(int64_t lo, int64_t hi) {
+  return complaint_validator(
+      [lo, hi](const std::string& text) -> std::string {
+        int64_t value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec == std::errc() && end == text.data() + text.size() && value >= lo && value <= hi)
+          return "";
+        return fmt::format("'{}' is not a whole number from {} to {}", text, lo, hi);
+      },
+      "count");
 }
 
 }  // namespace memvirt

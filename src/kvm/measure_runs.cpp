@@ -41,6 +41,14 @@ PreparedWorkload prepare(std::span<uint8_t> memory, uint64_t base, const RandomS
   return w;
 }
 
+// Only the single-process workloads have a probe loop in the guest; churn, ctxswitch and
+// forkexec need processes, which only the simulator has.
+template <typename Spec>
+PreparedWorkload prepare(std::span<uint8_t>, uint64_t, const Spec& spec, uint64_t) {
+  throw std::invalid_argument("workload " + workload_name(WorkloadSpec(spec)) +
+                              " can be simulated but not measured");
+}
+
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const size_t mid = values.size() / 2;

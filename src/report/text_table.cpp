@@ -138,8 +138,8 @@ std::string exits_by_reason(const VmExitStats& exits) {
 
 }  // namespace
 
-// Two tables stacked rather than one wide one, so that exact counts of a large run still fit
-// in 120 columns: what translation cost, then what the VMM kept and why the guest left for it.
+// Tables stacked rather than one wide one, so that exact counts of a large run still fit in 120
+// columns: what translation cost, what the VMM kept and did, and why the guest left for it.
 std::string sim_table(const std::vector<RunResult>& runs) {
   TextTable translation({{"mode", Align::kLeft},
                          {"page", Align::kLeft},
@@ -155,13 +155,21 @@ std::string sim_table(const std::vector<RunResult>& runs) {
                  {"PT KiB\nguest"},
                  {"PT KiB\nshadow"},
                  {"PT KiB\nnested"},
-                 {"VM exits\nby reason", Align::kLeft}});
+                 {"PT KiB\np2m"},
+                 {"hyper-\ncalls"},
+                 {"TLB\nflushes"},
+                 {"shadow\nsyncs"},
+                 {"IPIs"}});
+  TextTable exits({{"mode", Align::kLeft}, {"VM exits by reason", Align::kLeft}});
   for (const RunResult& r : runs) {
     translation.add_row(translation_row(r));
     vmm.add_row({mode_name(r), kib(r.guest_pt_bytes), kib(r.shadow_pt_bytes),
-                 kib(r.nested_pt_bytes), exits_by_reason(r.vm_exits)});
+                 kib(r.nested_pt_bytes), kib(r.p2m_bytes), with_thousands(r.hypercalls),
+                 with_thousands(r.tlb_flushes), with_thousands(r.shadow_syncs),
+                 with_thousands(r.ipis)});
+    exits.add_row({mode_name(r), exits_by_reason(r.vm_exits)});
   }
-  return translation.render() + "\n" + vmm.render();
+  return translation.render() + "\n" + vmm.render() + "\n" + exits.render();
 }
 
 }  // namespace memvirt

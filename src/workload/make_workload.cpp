@@ -1,6 +1,9 @@
 #include <memory>
 #include <variant>
 
+#include "workload/churn.hpp"
+#include "workload/ctxswitch.hpp"
+#include "workload/forkexec.hpp"
 #include "workload/listwalk.hpp"
 #include "workload/random_access.hpp"
 #include "workload/workload.hpp"
@@ -13,6 +16,15 @@ std::unique_ptr<Workload> make(const ListWalkSpec& s, const WorkloadContext& ctx
 }
 std::unique_ptr<Workload> make(const RandomSpec& s, const WorkloadContext& ctx) {
   return std::make_unique<RandomAccess>(s, ctx);
+}
+std::unique_ptr<Workload> make(const ChurnSpec& s, const WorkloadContext& ctx) {
+  return std::make_unique<Churn>(s, ctx);
+}
+std::unique_ptr<Workload> make(const CtxSwitchSpec& s, const WorkloadContext& ctx) {
+  return std::make_unique<CtxSwitch>(s, ctx);
+}
+std::unique_ptr<Workload> make(const ForkExecSpec& s, const WorkloadContext& ctx) {
+  return std::make_unique<ForkExec>(s, ctx);
 }
 
 }  // namespace

@@ -78,10 +78,24 @@ uint64_t parse_count(std::string_view text) {
   return value;
 }
 
-uint64_t parse_steps(std::string_view text) {
-  const uint64_t steps = parse_count(text);
-  if (steps == 0) throw std::invalid_argument(quoted(text) + " is not allowed (at least 1 step)");
-  return steps;
+// A count of at least one `unit`.
+uint64_t parse_positive(std::string_view text, const std::string& unit) {
+  const uint64_t value = parse_count(text);
+  if (value == 0) {
+    throw std::invalid_argument(quoted(text) + " is not allowed (at least 1 " + unit + ")");
+  }
+  return value;
+}
+
+uint64_t parse_steps(std::string_view text) { return parse_positive(text, "step"); }
+
+uint32_t parse_procs(std::string_view text) {
+  const uint64_t procs = parse_positive(text, "process");
+  if (procs > kMaxProcesses) {
+    throw std::invalid_argument(quoted(text) + " is too large (at most " +
+                                std::to_string(kMaxProcesses) + ")");
+  }
+  return static_cast<uint32_t>(procs);
 }
 
 unsigned parse_npad(std::string_view text) {
@@ -109,15 +123,39 @@ double parse_fraction(std::string_view text) {
   return value;
 }
 
-// Accesses are 8-byte words, so the working set is a whole number of them.
-uint64_t parse_working_set(std::string_view text) {
-  const uint64_t ws = parse_size(text);
-  if (ws > kMaxWorkingSetBytes) {
-    throw std::invalid_argument(quoted(text) + " is above the limit of " +
-                                format_size(kMaxWorkingSetBytes));
+// The limits keep every generated region inside the user half of the address space.
+uint64_t parse_size_up_to(std::string_view text, uint64_t limit) {
+  const uint64_t bytes = parse_size(text);
+  if (bytes > limit) {
+    throw std::invalid_argument(quoted(text) + " is above the limit of " + format_size(limit));
   }
-  if (ws % 8 != 0) throw std::invalid_argument(quoted(text) + " is not a multiple of 8 bytes");
-  return ws;
+  return bytes;
+}
+
+// Accesses are 8-byte words, so the bytes they cover are a whole number of them.
+uint64_t parse_words(std::string_view text, uint64_t limit) {
+  const uint64_t bytes = parse_size_up_to(text, limit);
+  if (bytes % 8 != 0) throw std::invalid_argument(quoted(text) + " is not a multiple of 8 bytes");
+  return bytes;
+}
+
+uint64_t parse_working_set(std::string_view text) { return parse_words(text, kMaxWorkingSetBytes); }
+
+// Regions that are only mapped and touched page by page are rounded up to whole pages, so any
+// size will do but an empty one.
+uint64_t parse_region_size(std::string_view text, uint64_t limit) {
+  const uint64_t bytes = parse_size_up_to(text, limit);
+  if (bytes == 0) throw std::invalid_argument(quoted(text) + " is not allowed (at least 1 byte)");
+  return bytes;
+}
+
+// Why a churn spec's regions do not fit in one process's slot with `page` pages; "" if they do.
+std::string churn_overflow(const ChurnSpec& s, PageSize page) {
+  const uint64_t stride = churn_stride(s.size, page);
+  if (s.maps <= kProcessSlotBytes / stride) return "";
+  return std::to_string(s.maps) + " regions of " + format_size(s.size) + ", placed " +
+         format_size(stride) + " apart" + (page == PageSize::k1G ? " for 1 GiB pages" : "") +
+         ", do not fit in one process's " + format_size(kProcessSlotBytes) + " of address space";
 }
 
 void check_holds(const SpecText& t, uint64_t ws, uint64_t element_bytes, const std::string& what) {
@@ -171,6 +209,64 @@ struct Traits<RandomSpec> {
   static std::string format(const RandomSpec& s) {
     return "ws=" + format_size(s.ws) + ",steps=" + std::to_string(s.steps) +
            ",write=" + format_fraction(s.write);
+  }
+};
+
+template <>
+struct Traits<ChurnSpec> {
+  static constexpr std::string_view kName = "churn";
+  static constexpr std::array<std::string_view, 4> kKeys{"procs", "maps", "size", "steps"};
+
+  static void set(ChurnSpec& s, std::string_view key, std::string_view value) {
+    if (key == "procs") s.procs = parse_procs(value);
+    if (key == "maps") s.maps = parse_positive(value, "region");
+    if (key == "size") s.size = parse_region_size(value, kProcessSlotBytes);
+    if (key == "steps") s.steps = parse_steps(value);
+  }
+  static void check(const SpecText& t, const ChurnSpec& s) {
+    const std::string overflow = churn_overflow(s, PageSize::k4K);
+    if (!overflow.empty()) t.fail_value("maps", overflow);
+  }
+  static std::string format(const ChurnSpec& s) {
+    return "procs=" + std::to_string(s.procs) + ",maps=" + std::to_string(s.maps) +
+           ",size=" + format_size(s.size) + ",steps=" + std::to_string(s.steps);
+  }
+};
+
+template <>
+struct Traits<CtxSwitchSpec> {
+  static constexpr std::string_view kName = "ctxswitch";
+  static constexpr std::array<std::string_view, 6> kKeys{"procs",   "ws",    "shared",
+                                                         "quantum", "steps", "write"};
+
+  static void set(CtxSwitchSpec& s, std::string_view key, std::string_view value) {
+    if (key == "procs") s.procs = parse_procs(value);
+    if (key == "ws") s.ws = parse_words(value, kProcessSlotBytes);
+    if (key == "shared") s.shared = parse_words(value, kMaxSharedBytes);
+    if (key == "quantum") s.quantum = parse_positive(value, "access");
+    if (key == "steps") s.steps = parse_steps(value);
+    if (key == "write") s.write = parse_fraction(value);
+  }
+  static void check(const SpecText& t, const CtxSwitchSpec& s) { check_holds(t, s.ws, 8, "word"); }
+  static std::string format(const CtxSwitchSpec& s) {
+    return "procs=" + std::to_string(s.procs) + ",ws=" + format_size(s.ws) +
+           ",shared=" + format_size(s.shared) + ",quantum=" + std::to_string(s.quantum) +
+           ",steps=" + std::to_string(s.steps) + ",write=" + format_fraction(s.write);
+  }
+};
+
+template <>
+struct Traits<ForkExecSpec> {
+  static constexpr std::string_view kName = "forkexec";
+  static constexpr std::array<std::string_view, 2> kKeys{"n", "ws"};
+
+  static void set(ForkExecSpec& s, std::string_view key, std::string_view value) {
+    if (key == "n") s.n = parse_positive(value, "fork");
+    if (key == "ws") s.ws = parse_region_size(value, kMaxWorkingSetBytes);
+  }
+  static void check(const SpecText&, const ForkExecSpec&) {}
+  static std::string format(const ForkExecSpec& s) {
+    return "n=" + std::to_string(s.n) + ",ws=" + format_size(s.ws);
   }
 };
 
@@ -301,8 +397,30 @@ std::string workload_name(const WorkloadSpec& spec) {
       [](const auto& s) { return std::string(Traits<std::decay_t<decltype(s)>>::kName); }, spec);
 }
 
+namespace {
+
+uint64_t bytes_at_once(const ListWalkSpec& s) { return s.ws; }
+uint64_t bytes_at_once(const RandomSpec& s) { return s.ws; }
+uint64_t bytes_at_once(const ChurnSpec& s) { return s.maps * s.size; }
+uint64_t bytes_at_once(const CtxSwitchSpec& s) { return s.procs * s.ws + s.shared; }
+uint64_t bytes_at_once(const ForkExecSpec& s) { return 2 * s.ws; }
+
+}  // namespace
+
 uint64_t working_set_bytes(const WorkloadSpec& spec) {
-  return std::visit([](const auto& s) { return s.ws; }, spec);
+  return std::visit([](const auto& s) { return bytes_at_once(s); }, spec);
+}
+
+uint64_t churn_stride(uint64_t size, PageSize page) {
+  const uint64_t unit =
+      page == PageSize::k1G ? page_bytes(PageSize::k1G) : page_bytes(PageSize::k2M);
+  return (size + unit - 1) / unit * unit;
+}
+
+void check_churn_layout(const ChurnSpec& spec, PageSize page) {
+  const std::string overflow = churn_overflow(spec, page);
+  if (overflow.empty()) return;
+  throw SpecError("maps", "workload " + quoted(format_workload_spec(spec)) + ": maps: " + overflow);
 }
 
 }  // namespace memvirt

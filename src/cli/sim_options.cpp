@@ -1,0 +1,71 @@
+#include "cli/sim_options.hpp"
+
+#include "cli/validators.hpp"
+
+namespace memvirt {
+
+void SimOptions::add_to(CLI::App& app) {
+  app.add_option("--page", page_, "Guest page size of the workload's mappings, e.g. 2m")
+      ->type_name("4k|2m|1g")
+      ->check(page_size_validator())
+      ->capture_default_str();
+  app.add_option("--nested-page", nested_page_,
+                 "Host page size behind guest memory (EPT leaves, shadow), e.g. 1g")
+      ->type_name("4k|2m|1g")
+      ->check(page_size_validator())
+      ->capture_default_str();
+  app.add_option("--levels", levels_, "Guest paging levels (5 = LA57), e.g. 5")
+      ->type_name("4|5")
+      ->check(paging_levels_validator())
+      ->capture_default_str();
+  nested_levels_option_ = app.add_option("--nested-levels", nested_levels_,
+                                         "EPT/NPT levels, e.g. 5 (default: same as --levels)")
+                              ->type_name("4|5")
+                              ->check(paging_levels_validator());
+  app.add_option("--seed", seed_, "Seed of the workload's random choices, e.g. 42")
+      ->type_name("N")
+      ->check(seed_validator())
+      ->capture_default_str();
+  app.add_option("--model", model_, "Who the VMM is: Xen (with Dom0) or KVM (the host kernel)")
+      ->type_name("xen|kvm")
+      ->check(vmm_model_validator())
+      ->capture_default_str();
+  app.add_option("--tlb-tag", tlb_tag_, "How TLB entries are tagged, e.g. vpid+pcid")
+      ->type_name("none|asid1|asid|vpid|vpid+pcid")
+      ->check(tlb_tag_validator())
+      ->capture_default_str();
+  app.add_option("--pv-batch", pv_batch_, "Page-table updates per mmu_update hypercall (pv mode)")
+      ->type_name("N")
+      ->check(count_validator(1, 1u << 20))
+      ->capture_default_str();
+  app.add_flag("--shadow-unsync", shadow_unsync_,
+               "Let leaf shadow pages go out of sync until the guest flushes (KVM's unsync)");
+  app.add_option("--vms", vms_, "VMs time-sharing the CPUs, each running the workload")
+      ->type_name("N")
+      ->check(count_validator(1, 64))
+      ->capture_default_str();
+  app.add_option("--vcpus", vcpus_, "vCPUs per VM (one TLB each); the workload runs on all")
+      ->type_name("N")
+      ->check(count_validator(1, 64))
+      ->capture_default_str();
+}
+
+SimConfig SimOptions::config_for(PagingMode mode) const {
+  // The validators have accepted every value by the time this runs.
+  SimConfig c;
+  c.mode = mode;
+  c.page = *parse_page_size(page_);
+  c.nested_page = *parse_page_size(nested_page_);
+  c.levels = levels_;
+  c.nested_levels = nested_levels_option_->count() > 0 ? nested_levels_ : levels_;
+  c.seed = seed_;
+  c.model = *parse_vmm_model(model_);
+  c.tlb_tag = *parse_tlb_tagging(tlb_tag_);
+  c.pv_batch = pv_batch_;
+  c.shadow_unsync = shadow_unsync_;
+  c.vms = mode == PagingMode::kNative ? 1 : vms_;  // native runs no VMs
+  c.vcpus = vcpus_;
+  return c;
+}
+
+}  // namespace memvirt

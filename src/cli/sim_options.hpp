@@ -1,0 +1,33 @@
+#pragma once
+// The flags that shape a simulated machine, shared by every command that simulates.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "sim/sim_config.hpp"
+
+namespace memvirt {
+
+class SimOptions {
+ public:
+  // Registers the flags on `app`; values are checked while parsing.
+  void add_to(CLI::App& app);
+  // The machine for `mode` as the flags describe it.
+  SimConfig config_for(PagingMode mode) const;
+
+ private:
+  CLI::Option* nested_levels_option_ = nullptr;
+  std::string page_ = "4k";
+  std::string nested_page_ = "4k";
+  int levels_ = 4;
+  int nested_levels_ = 4;
+  uint64_t seed_ = 1;
+  std::string model_ = "kvm";
+  std::string tlb_tag_ = "vpid";
+  uint32_t pv_batch_ = 1;
+  bool shadow_unsync_ = false;
+  int vms_ = 1;
+  int vcpus_ = 1;
+};
+
+}  // namespace memvirt
