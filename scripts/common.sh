@@ -2,7 +2,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGES=(build-essential cmake ninja-build g++ libcli11-dev libfmt-dev nlohmann-json3-dev
-          libgtest-dev libbenchmark-dev librapidcheck-dev libzstd-dev liblzma-dev)
+          libgtest-dev libbenchmark-dev librapidcheck-dev libzstd-dev liblzma-dev
+          pkg-config valgrind gnuplot-nox)
 
 ensure_packages() {
   local missing=()

@@ -59,7 +59,8 @@ TEST(ReportJson, RunHasEveryContractKeyWithExactValues) {
     "vm_exits": {"total": 37, "by_reason": {"pt_write": 12, "shadow_fault": 13,
                  "guest_page_fault": 11, "cr3_write": 1, "invlpg": 0, "ept_violation": 0,
                  "invpcid": 0, "ipi_send": 0, "ipi_receive": 0}},
-    "page_table_bytes": {"guest": 20480, "shadow": 24576, "nested": 0, "p2m": 8192}
+    "page_table_bytes": {"guest": 20480, "shadow": 24576, "nested": 0, "p2m": 8192},
+    "cycles": null
   })");
   EXPECT_EQ(run_to_json(shadow_run()), expected) << run_to_json(shadow_run()).dump(2);
 }
@@ -73,6 +74,20 @@ TEST(ReportJson, VmExitsListEveryReasonEvenWhenAllAreZero) {
     ASSERT_TRUE(exits["by_reason"].contains(name)) << name;
     EXPECT_EQ(exits["by_reason"][name], 0) << name;
   }
+}
+
+TEST(ReportJson, TimedRunsCarryCyclesByEveryCategory) {
+  RunResult r = native_run();
+  r.timed = true;
+  r.cycles.add(CycleCategory::kData, 3000);
+  r.cycles.add(CycleCategory::kGuestWalk, 500);
+  const json c = run_to_json(r)["cycles"];
+  EXPECT_EQ(c["total"], 3500);
+  EXPECT_EQ(c["per_access"], 3.5);
+  ASSERT_EQ(c["by_category"].size(), static_cast<size_t>(kCycleCategoryCount));
+  EXPECT_EQ(c["by_category"]["data"], 3000);
+  EXPECT_EQ(c["by_category"]["guest_walk"], 500);
+  EXPECT_EQ(c["by_category"]["vm_exit"], 0);
 }
 
 TEST(ReportJson, RefsPerMissIsZeroWithoutMisses) {
@@ -90,7 +105,7 @@ TEST(ReportJson, SimReportTakesConfigFromFirstRunAndKeepsModeOrder) {
   const json expected_config = json::parse(R"({
     "seed": 7, "levels": 5, "nested_levels": 4, "page": "2m", "nested_page": "1g",
     "modes": ["shadow", "native"], "model": "kvm", "tlb_tag": "vpid", "pv_batch": 1,
-    "shadow_unsync": false, "vms": 1, "vcpus": 1,
+    "shadow_unsync": false, "vms": 1, "vcpus": 1, "cpu": "none",
     "guest_memory_bytes": 4294967296, "host_memory_bytes": 8589934592
   })");
   EXPECT_EQ(report["workload"], "listwalk:ws=1MiB");

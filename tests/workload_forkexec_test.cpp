@@ -126,7 +126,7 @@ TEST(WorkloadForkExecSpec, BadValuesNameTheirKey) {
                     "unknown key 'steps' for forkexec (valid keys: n, ws)");
   expect_spec_error("fork", "",
                     "unknown workload 'fork' (known: listwalk, random, churn, "
-                    "ctxswitch, forkexec)");
+                    "ctxswitch, forkexec, trace)");
 }
 
 TEST(WorkloadForkExecSpec, UnparsedBadSpecsAreRefused) {

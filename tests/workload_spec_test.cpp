@@ -147,7 +147,7 @@ TEST(WorkloadSpec, BadSizeNamesKeyAndText) {
 TEST(WorkloadSpec, UnknownWorkloadListsKnownOnes) {
   expect_spec_error(
       "walk:ws=1M", "",
-      "unknown workload 'walk' (known: listwalk, random, churn, ctxswitch, forkexec)");
+      "unknown workload 'walk' (known: listwalk, random, churn, ctxswitch, forkexec, trace)");
   expect_spec_error("", "", "unknown workload ''");
   expect_spec_error("ListWalk", "", "unknown workload 'ListWalk'");
 }

@@ -6,8 +6,13 @@
 #include <iostream>
 #include <string>
 
+#include "cli/experiment_command.hpp"
 #include "cli/measure_command.hpp"
+#include "cli/record_command.hpp"
+#include "cli/merge_command.hpp"
+#include "cli/plot_command.hpp"
 #include "cli/sim_command.hpp"
+#include "cli/sweep_command.hpp"
 #include "cli/version.hpp"
 #include "kvm/kvm_fd.hpp"
 
@@ -45,16 +50,33 @@ int main(int argc, char** argv) {
   app.failure_message(usage_failure);
   memvirt::SimCommand sim(app);
   memvirt::MeasureCommand measure(app);
+  memvirt::ExperimentCommand experiment(app);
+  memvirt::RecordCommand record(app);
+  memvirt::SweepCommand sweep(app);
+  memvirt::PlotCommand plot(app);
+  memvirt::MergeCommand merge(app);
   try {
     app.parse(argc, argv);
-    if (!sim.selected() && !measure.selected())
-      throw CLI::RequiredError("a subcommand (sim, measure)");
+    if (!sim.selected() && !measure.selected() && !experiment.selected() && !sweep.selected() &&
+        !plot.selected() && !merge.selected() && !record.selected())
+      throw CLI::RequiredError(
+          "a subcommand (sim, measure, experiment, sweep, plot, merge, record)");
   } catch (const CLI::ParseError& e) {
     return finish_parse(app, e);
   }
   try {
     if (measure.selected()) {
       measure.run();
+    } else if (experiment.selected()) {
+      experiment.run();
+    } else if (record.selected()) {
+      record.run();
+    } else if (sweep.selected()) {
+      sweep.run();
+    } else if (plot.selected()) {
+      plot.run();
+    } else if (merge.selected()) {
+      merge.run();
     } else {
       sim.run();
     }

@@ -26,7 +26,9 @@ void SimOptions::add_to(CLI::App& app) {
       ->type_name("N")
       ->check(seed_validator())
       ->capture_default_str();
-  app.add_option("--model", model_, "Who the VMM is: Xen (with Dom0) or KVM (the host kernel)")
+  model_option_ = app.add_option(
+      "--model", model_,
+      "Who the VMM is: Xen (with Dom0) or KVM (the host kernel); pv mode runs under Xen")
       ->type_name("xen|kvm")
       ->check(vmm_model_validator())
       ->capture_default_str();
@@ -44,6 +46,22 @@ void SimOptions::add_to(CLI::App& app) {
       ->type_name("N")
       ->check(count_validator(1, 64))
       ->capture_default_str();
+  app.add_option("--cpu", cpu_,
+                 "CPU model that turns counts into cycles: a preset or a preset JSON file; "
+                 "'none' counts only (faster)")
+      ->type_name("zen3|zen4|skylake|icelake|FILE|none")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            if (v == "none") return {};
+            try {
+              load_cpu_model(v);
+            } catch (const PresetError& e) {
+              return e.what();
+            }
+            return {};
+          },
+          "CPU", "cpu_validator"))
+      ->capture_default_str();
   app.add_option("--vcpus", vcpus_, "vCPUs per VM (one TLB each); the workload runs on all")
       ->type_name("N")
       ->check(count_validator(1, 64))
@@ -60,11 +78,18 @@ SimConfig SimOptions::config_for(PagingMode mode) const {
   c.nested_levels = nested_levels_option_->count() > 0 ? nested_levels_ : levels_;
   c.seed = seed_;
   c.model = *parse_vmm_model(model_);
+  // Paravirtual paging is Xen's: unless the user asked for a model, pv rows run under Xen.
+  if (mode == PagingMode::kPv && model_option_->count() == 0) c.model = VmmModel::kXen;
   c.tlb_tag = *parse_tlb_tagging(tlb_tag_);
   c.pv_batch = pv_batch_;
   c.shadow_unsync = shadow_unsync_;
   c.vms = mode == PagingMode::kNative ? 1 : vms_;  // native runs no VMs
   c.vcpus = vcpus_;
+  if (cpu_ != "none") {
+    if (!cpu_model_) cpu_model_ = std::make_shared<const CpuModel>(load_cpu_model(cpu_));
+    c.cpu = cpu_model_;
+    c.tlb = tlb_config_for(cpu_model_->tlb);
+  }
   return c;
 }
 

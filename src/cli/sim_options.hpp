@@ -2,6 +2,7 @@
 // The flags that shape a simulated machine, shared by every command that simulates.
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "sim/sim_config.hpp"
@@ -23,11 +24,14 @@ class SimOptions {
   int nested_levels_ = 4;
   uint64_t seed_ = 1;
   std::string model_ = "kvm";
+  CLI::Option* model_option_ = nullptr;
   std::string tlb_tag_ = "vpid";
   uint32_t pv_batch_ = 1;
   bool shadow_unsync_ = false;
   int vms_ = 1;
   int vcpus_ = 1;
+  std::string cpu_ = "zen3";
+  mutable std::shared_ptr<const CpuModel> cpu_model_;  // loaded once, shared by every mode
 };
 
 }  // namespace memvirt

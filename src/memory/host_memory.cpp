@@ -56,4 +56,21 @@ void HostMemory::clear(HostPhys frame, PageSize size) {
   }
 }
 
+void HostMemory::copy(HostPhys from, HostPhys to, PageSize size) {
+  clear(to, size);
+  const uint64_t first = from.raw() >> 12;
+  const uint64_t count = page_bytes(size) >> 12;
+  // Only frames that hold bytes are visited, so a 1 GiB page of data costs nothing.
+  for (uint64_t c = first >> 9; c <= (first + count - 1) >> 9 && c < chunks_.size(); ++c) {
+    if (!chunks_[c]) continue;
+    for (uint64_t i = 0; i < kEntriesPerTable; ++i) {
+      const uint64_t fn = (c << 9) + i;
+      const Page* p = chunks_[c]->pages[i].get();
+      if (!p || fn < first || fn >= first + count) continue;
+      const HostPhys dst = to + ((fn - first) << 12);
+      for (unsigned w = 0; w < kEntriesPerTable; ++w) write(dst + w * 8u, p->words[w]);
+    }
+  }
+}
+
 }  // namespace memvirt

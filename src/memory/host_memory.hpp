@@ -35,6 +35,8 @@ class HostMemory {
 
   // Drops the bytes of every 4 KiB frame in [frame, frame + size).
   void clear(HostPhys frame, PageSize size);
+  // Copies the stored bytes of [from, from + size) to `to` (page migration).
+  void copy(HostPhys from, HostPhys to, PageSize size);
 
   uint64_t bytes_in_use(FrameRole role) const { return role_bytes_[static_cast<size_t>(role)]; }
   uint64_t bytes_in_use() const { return allocator_.bytes_in_use(); }

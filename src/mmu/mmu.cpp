@@ -4,10 +4,30 @@
 
 namespace memvirt {
 
+// A walk with the caches beside the TLB, each reference it made charged to the ledger. The
+// caches of upper-level entries drop theirs whenever the TLB was invalidated since the last walk.
+WalkResult Mmu::timed_walk(const WalkRequest& req) {
+  if (tlb_.epoch() != seen_epoch_ || tlb_.context_epoch() != seen_context_epoch_) {
+    timing_->flush_walk_caches(tlb_.context_epoch() != seen_context_epoch_);
+    seen_epoch_ = tlb_.epoch();
+    seen_context_epoch_ = tlb_.context_epoch();
+  }
+  const WalkCaches caches{&timing_->psc(), &timing_->nested_psc(), timing_->nested_tlb(),
+                          uint32_t{state_.tag.asid} << 16 | state_.tag.pcid};
+  WalkResult w = state_.mode == TranslationMode::kOneDimension
+                     ? walk_1d(mem_, state_.root, state_.levels, req, &caches)
+                     : walk_2d(mem_, state_.guest_root, state_.levels, state_.ept_root,
+                               state_.ept_levels, req, &caches);
+  timing_->walk_started();
+  for (const WalkRef& r : w.refs) timing_->walk_ref(r.entry, r.dim == Dimension::kNested);
+  return w;
+}
+
 bool Mmu::walk(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault) {
   ++stats_.walks;
   const WalkRequest req{va.raw(), type, true, true};
-  WalkResult w = state_.mode == TranslationMode::kOneDimension
+  WalkResult w = timing_ ? timed_walk(req)
+                 : state_.mode == TranslationMode::kOneDimension
                      ? walk_1d(mem_, state_.root, state_.levels, req)
                      : walk_2d(mem_, state_.guest_root, state_.levels, state_.ept_root,
                                state_.ept_levels, req);

@@ -2,12 +2,15 @@
 // The hardware translation unit: every access consults the TLB; a miss walks the tables the
 // current mode points at (one dimension, or guest x nested) and fills the TLB.
 #include <cstdint>
+#include <memory>
 
 #include "arch/address.hpp"
 #include "memory/host_memory.hpp"
 #include "mmu/access.hpp"
 #include "mmu/tlb.hpp"
 #include "mmu/walk_result.hpp"
+#include "mmu/walker.hpp"
+#include "timing/cpu_timing.hpp"
 
 namespace memvirt {
 
@@ -36,13 +39,22 @@ struct MmuStats {
 
 class Mmu {
  public:
-  Mmu(HostMemory& mem, const TlbConfig& tlb) : mem_(mem), tlb_(tlb) {}
+  // With a CPU model the MMU keeps time: caches beside the TLB, data caches and a ledger.
+  Mmu(HostMemory& mem, const TlbConfig& tlb, const CpuModel* cpu = nullptr)
+      : mem_(mem), tlb_(tlb), timing_(cpu ? std::make_unique<CpuTiming>(*cpu) : nullptr) {}
 
   void load(const MmuState& state) { state_ = state; }
   const MmuState& state() const { return state_; }
   Tlb& tlb() { return tlb_; }
   const Tlb& tlb() const { return tlb_; }
   const MmuStats& stats() const { return stats_; }
+  // Null when the timing model is off.
+  CpuTiming* timing() { return timing_.get(); }
+  const CpuTiming* timing() const { return timing_.get(); }
+  // The access's own load, once translated: charged to the ledger, if there is one.
+  void load_data(HostPhys hpa) {
+    if (timing_) timing_->data(hpa);
+  }
 
   // True with the host-physical address in `hpa`; false with the faulting walk in `fault`.
   bool translate(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault) {
@@ -51,6 +63,7 @@ class Mmu {
     // A write through a clean entry walks again so that the dirty bit gets set.
     if (e && allows(e->perm, type, true) && (type != AccessType::kWrite || e->dirty)) {
       ++stats_.tlb_hits;
+      if (timing_) timing_->tlb_hit(tlb_.last_hit_level());
       hpa = e->page + va.offset_in(page_bytes(e->size));
       return true;
     }
@@ -60,11 +73,15 @@ class Mmu {
 
  private:
   bool walk(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault);
+  WalkResult timed_walk(const WalkRequest& req);
 
   HostMemory& mem_;
   Tlb tlb_;
   MmuState state_;
   MmuStats stats_;
+  std::unique_ptr<CpuTiming> timing_;
+  uint64_t seen_epoch_ = 0;
+  uint64_t seen_context_epoch_ = 0;
 };
 
 }  // namespace memvirt

@@ -3,62 +3,84 @@
 #include <string>
 
 namespace memvirt {
+namespace {
+
+SetAssocGeometry geometry(TlbGeometry g, ReplacementKind r) { return {g.sets, g.ways, r}; }
+
+std::string size_name(size_t s) { return std::string(page_size_name(static_cast<PageSize>(s))); }
+
+}  // namespace
+
+TlbConfig tlb_config_for(const TlbShape& shape) {
+  TlbConfig c;
+  for (size_t s = 0; s < kPageSizeCount; ++s) {
+    c.geometry[s] = {shape.l1[s].sets, shape.l1[s].ways};
+    c.l2[s] = {shape.l2[s].sets, shape.l2[s].ways};
+  }
+  c.replacement = shape.replacement;
+  return c;
+}
 
 Tlb::Tlb(const TlbConfig& config) {
-  for (int s = 0; s < kPageSizeCount; ++s) {
-    const TlbGeometry g = config.geometry[static_cast<size_t>(s)];
-    if (g.sets == 0 || g.ways == 0)
-      throw std::invalid_argument(std::string("TLB for ") +
-                                  std::string(page_size_name(static_cast<PageSize>(s))) +
-                                  " pages needs at least one set and one way");
-    auto& a = arrays_[static_cast<size_t>(s)];
-    a.sets = g.sets;
-    a.ways = g.ways;
-    a.entries.assign(static_cast<size_t>(g.sets) * g.ways, TlbEntry{});
+  for (size_t s = 0; s < kPageSizeCount; ++s) {
+    l1_.emplace_back(geometry(config.geometry[s], config.replacement),
+                     "TLB for " + size_name(s) + " pages");
+    // A size without a second level gets a one-entry stand-in that is never filled.
+    l2_present_[s] = config.l2[s].ways > 0;
+    has_l2_ |= l2_present_[s];
+    const TlbGeometry g2 = l2_present_[s] ? config.l2[s] : TlbGeometry{1, 1};
+    l2_.emplace_back(geometry(g2, config.replacement), "L2 TLB for " + size_name(s) + " pages");
   }
+}
+
+const TlbEntry* Tlb::lookup_l2(GuestVirt va, TlbTag tag) {
+  const TlbEntry* e = find(l2_, va, tag);
+  if (!e) return nullptr;
+  ++stats_.l2_hits;
+  last_level_ = 2;
+  const TlbEntry copy = *e;
+  if (fill(l1_, copy)) ++stats_.evictions;
+  return find(l1_, va, tag);
+}
+
+// Writes `e` into its page size's array of `level`; true if it displaced another translation.
+bool Tlb::fill(Level& level, const TlbEntry& e) {
+  Array& a = level[static_cast<size_t>(e.size)];
+  bool evicted = false;
+  // Refill of the same translation (e.g. to record D) replaces it in place.
+  TlbEntry& slot = a.slot(a.set_of(e.vpn), [&](const TlbEntry& x) {
+    return x.vpn == e.vpn && x.tag == e.tag;
+  }, evicted);
+  slot = e;
+  return evicted;
 }
 
 void Tlb::insert(GuestVirt va, PageSize size, HostPhys page, TlbTag tag, Permissions perm,
                  bool global, bool dirty) {
-  auto& a = arrays_[static_cast<size_t>(size)];
-  const uint64_t vpn = va.raw() >> page_shift(size);
-  TlbEntry* set = &a.entries[(vpn % a.sets) * a.ways];
-  TlbEntry* victim = &set[0];
-  for (uint32_t w = 0; w < a.ways; ++w) {
-    TlbEntry& e = set[w];
-    // Refill of the same translation (e.g. to record D) replaces it in place.
-    if (e.valid && e.vpn == vpn && e.tag == tag) {
-      victim = &e;
-      break;
-    }
-    if (!e.valid) {
-      if (victim->valid) victim = &e;
-    } else if (victim->valid && e.last_use < victim->last_use) {
-      victim = &e;
-    }
-  }
-  if (victim->valid && !(victim->vpn == vpn && victim->tag == tag)) ++stats_.evictions;
-  *victim = TlbEntry{vpn, page, tag, perm, size, global, dirty, true, ++clock_};
+  const TlbEntry e{va.raw() >> page_shift(size), page, tag, perm, size, global, dirty, true};
+  if (fill(l1_, e)) ++stats_.evictions;
+  if (l2_present_[static_cast<size_t>(size)]) fill(l2_, e);
   ++stats_.fills;
 }
 
 template <typename Pred>
 void Tlb::invalidate_if(Pred&& pred) {
-  for (int s = 0; s < kPageSizeCount; ++s)
-    for (auto& e : arrays_[static_cast<size_t>(s)].entries)
-      if (e.valid && pred(e, static_cast<PageSize>(s))) {
-        e.valid = false;
-        ++stats_.invalidated;
-      }
+  ++epoch_;
+  for (Level* level : {&l1_, &l2_})
+    for (size_t s = 0; s < kPageSizeCount; ++s)
+      stats_.invalidated += (*level)[s].invalidate_if(
+          [&](const TlbEntry& e) { return pred(e, static_cast<PageSize>(s)); });
 }
 
 void Tlb::invalidate_all() {
   ++stats_.flushes;
+  ++context_epoch_;
   invalidate_if([](const TlbEntry&, PageSize) { return true; });
 }
 
 void Tlb::invalidate_asid(uint16_t asid) {
   ++stats_.flushes;
+  ++context_epoch_;
   invalidate_if([&](const TlbEntry& e, PageSize) { return e.tag.asid == asid; });
 }
 
@@ -76,8 +98,8 @@ void Tlb::invalidate_address(GuestVirt va, TlbTag tag) {
 
 size_t Tlb::valid_entries() const {
   size_t n = 0;
-  for (const auto& a : arrays_)
-    for (const auto& e : a.entries) n += e.valid;
+  for (const Array& a : l1_)
+    for (const TlbEntry& e : a.entries()) n += e.valid;
   return n;
 }
 

@@ -1,14 +1,19 @@
 #pragma once
-// Translation lookaside buffer: one set-associative LRU array per page size, entries tagged by
-// {ASID/VPID, PCID, global}. The lookup is inline and allocation-free: it is the hot path.
+// Translation lookaside buffer: per page size a first-level array and an optional second level,
+// each one SetAssoc; entries tagged by {ASID/VPID, PCID, global}. A walk fills both levels; a
+// second-level hit is copied into the first. The lookup is inline and allocation-free: it is the
+// hot path.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
 #include "arch/address.hpp"
 #include "arch/page_size.hpp"
 #include "mmu/access.hpp"
+#include "timing/cpu_model.hpp"
+#include "timing/set_assoc.hpp"
 
 namespace memvirt {
 
@@ -21,6 +26,10 @@ struct TlbConfig {
   // Defaults near a second-level data TLB of a current x86 core.
   std::array<TlbGeometry, kPageSizeCount> geometry = {TlbGeometry{128, 12}, TlbGeometry{32, 8},
                                                       TlbGeometry{4, 4}};
+  // Second level per page size; zero ways: none for that size (the default: one level).
+  std::array<TlbGeometry, kPageSizeCount> l2 = {TlbGeometry{0, 0}, TlbGeometry{0, 0},
+                                                TlbGeometry{0, 0}};
+  ReplacementKind replacement = ReplacementKind::kLru;
 };
 
 // Whose translations an entry holds: the VM / vCPU (ASID or VPID; 0 = host) and the process
@@ -40,37 +49,33 @@ struct TlbEntry {
   bool global = false;
   bool dirty = false;  // a write through a clean entry must walk again to set D
   bool valid = false;
-  uint64_t last_use = 0;
 };
 
 struct TlbStats {
   uint64_t fills = 0;
-  uint64_t evictions = 0;
+  uint64_t evictions = 0;        // first-level entries displaced by a fill
+  uint64_t l2_hits = 0;          // lookups the second level answered
   uint64_t flushes = 0;          // whole-TLB or by-tag invalidations
-  uint64_t invalidated = 0;      // entries dropped by any invalidation
+  uint64_t invalidated = 0;      // entries dropped by any invalidation (both levels)
 };
+
+// The TLB arrays a CPU model names.
+TlbConfig tlb_config_for(const TlbShape& shape);
 
 class Tlb {
  public:
   explicit Tlb(const TlbConfig& config = {});
 
-  // Entry translating `va` for `tag`, or nullptr.
+  // Entry translating `va` for `tag`, or nullptr. last_hit_level() says which level answered.
   const TlbEntry* lookup(GuestVirt va, TlbTag tag) {
-    for (int s = 0; s < kPageSizeCount; ++s) {
-      const auto size = static_cast<PageSize>(s);
-      const uint64_t vpn = va.raw() >> page_shift(size);
-      auto& a = arrays_[static_cast<size_t>(s)];
-      TlbEntry* set = &a.entries[(vpn % a.sets) * a.ways];
-      for (uint32_t w = 0; w < a.ways; ++w) {
-        TlbEntry& e = set[w];
-        if (e.valid && e.vpn == vpn && e.tag.asid == tag.asid && (e.global || e.tag.pcid == tag.pcid)) {
-          e.last_use = ++clock_;
-          return &e;
-        }
-      }
+    if (TlbEntry* e = find(l1_, va, tag)) {
+      last_level_ = 1;
+      return e;
     }
+    if (has_l2_) return lookup_l2(va, tag);
     return nullptr;
   }
+  int last_hit_level() const { return last_level_; }
 
   void insert(GuestVirt va, PageSize size, HostPhys page, TlbTag tag, Permissions perm,
               bool global, bool dirty);
@@ -83,20 +88,41 @@ class Tlb {
   // Entries of every size covering `va` for `tag`, global ones included (INVLPG).
   void invalidate_address(GuestVirt va, TlbTag tag);
 
+  // First-level entries held (the second level holds copies and more).
   size_t valid_entries() const;
   const TlbStats& stats() const { return stats_; }
+  // Count every invalidation / every whole-context one, so that the caches of upper-level
+  // entries beside the TLB (timing/) can drop theirs whenever the TLB is told to.
+  uint64_t epoch() const { return epoch_; }
+  uint64_t context_epoch() const { return context_epoch_; }
 
  private:
-  struct Array {
-    uint32_t sets = 0;
-    uint32_t ways = 0;
-    std::vector<TlbEntry> entries;
-  };
+  using Array = SetAssoc<TlbEntry>;
+  using Level = std::vector<Array>;  // one array per page size
+
+  static TlbEntry* find(Level& level, GuestVirt va, TlbTag tag) {
+    for (size_t s = 0; s < level.size(); ++s) {
+      const uint64_t vpn = va.raw() >> page_shift(static_cast<PageSize>(s));
+      Array& a = level[s];
+      if (TlbEntry* e = a.find(a.set_of(vpn), [&](const TlbEntry& x) {
+            return x.vpn == vpn && x.tag.asid == tag.asid && (x.global || x.tag.pcid == tag.pcid);
+          }))
+        return e;
+    }
+    return nullptr;
+  }
+  const TlbEntry* lookup_l2(GuestVirt va, TlbTag tag);
+  static bool fill(Level& level, const TlbEntry& e);
   template <typename Pred>
   void invalidate_if(Pred&& pred);
 
-  std::array<Array, kPageSizeCount> arrays_;
-  uint64_t clock_ = 0;
+  Level l1_;
+  Level l2_;  // empty arrays stand for sizes without a second level
+  std::array<bool, kPageSizeCount> l2_present_{};
+  bool has_l2_ = false;
+  int last_level_ = 0;
+  uint64_t epoch_ = 0;
+  uint64_t context_epoch_ = 0;
   TlbStats stats_;
 };
 

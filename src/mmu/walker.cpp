@@ -30,15 +30,36 @@ void set_accessed_dirty(HostMemory& mem, const UsedEntries& used, bool write) {
   }
 }
 
+// Permissions as the 3 bits a paging-structure cache entry keeps.
+uint8_t pack(Permissions p) {
+  return static_cast<uint8_t>(p.writable | (p.user << 1) | (p.executable << 2));
+}
+Permissions unpack(uint8_t b) { return {(b & 1) != 0, (b & 2) != 0, (b & 4) != 0}; }
+
+// Where a walk of the tree at `root` starts: below the deepest cached upper-level entry, if any.
+struct WalkStart {
+  int level;
+  uint64_t table;
+  Permissions acc{true, true, true};
+};
+WalkStart walk_start(PagingStructureCache* psc, uint32_t tag, uint64_t root, uint64_t addr,
+                     int levels) {
+  if (psc)
+    if (const auto hit = psc->lookup(root, tag, addr, levels))
+      return {hit->next_level, hit->table, unpack(hit->perm)};
+  return {levels, root};
+}
+
 // Walks IA-32e tables. `locate` maps a table entry's address in the walked space to host memory
 // (identity for 1D, a nested walk for 2D); it returns false to abort the walk.
 template <typename Locate>
 WalkResult walk_ia32e(HostMemory& mem, uint64_t root, int levels, const WalkRequest& req,
-                      WalkResult& out, Locate&& locate) {
-  uint64_t table = root;
-  Permissions acc{true, true, true};
+                      WalkResult& out, PagingStructureCache* psc, uint32_t tag, Locate&& locate) {
+  const WalkStart start = walk_start(psc, tag, root, req.va, levels);
+  uint64_t table = start.table;
+  Permissions acc = start.acc;
   UsedEntries used;
-  for (int level = levels; level >= 1; --level) {
+  for (int level = start.level; level >= 1; --level) {
     HostPhys entry;
     if (!locate(table + table_index(req.va, level) * 8u, level, entry)) return out;
     out.refs.push({entry, static_cast<uint8_t>(level), Dimension::kGuest});
@@ -77,15 +98,19 @@ WalkResult walk_ia32e(HostMemory& mem, uint64_t root, int levels, const WalkRequ
       return out;
     }
     table = pte.frame();
+    if (psc) psc->fill(root, tag, req.va, level, table, pack(acc));
   }
   return out;  // unreachable: level 1 is always a leaf
 }
 
 }  // namespace
 
-WalkResult walk_1d(HostMemory& mem, HostPhys root, int levels, const WalkRequest& req) {
+WalkResult walk_1d(HostMemory& mem, HostPhys root, int levels, const WalkRequest& req,
+                   const WalkCaches* caches) {
   WalkResult out;
-  walk_ia32e(mem, root.raw(), levels, req, out, [](uint64_t a, int, HostPhys& entry) {
+  PagingStructureCache* psc = caches ? caches->guest : nullptr;
+  const uint32_t tag = caches ? caches->tag : 0;
+  walk_ia32e(mem, root.raw(), levels, req, out, psc, tag, [](uint64_t a, int, HostPhys& entry) {
     entry = HostPhys(a);
     return true;
   });
@@ -94,11 +119,14 @@ WalkResult walk_1d(HostMemory& mem, HostPhys root, int levels, const WalkRequest
 }
 
 NestedTranslation walk_nested(HostMemory& mem, HostPhys ept_root, int ept_levels, GuestPhys gpa,
-                              AccessType type, bool update_ad, WalkRefs& refs) {
+                              AccessType type, bool update_ad, WalkRefs& refs,
+                              PagingStructureCache* psc) {
   NestedTranslation t;
-  uint64_t table = ept_root.raw();
-  Permissions acc{true, true, true};
-  for (int level = ept_levels; level >= 1; --level) {
+  // One nested tree per VM: its root identifies it, no tag needed.
+  const WalkStart start = walk_start(psc, 0, ept_root.raw(), gpa.raw(), ept_levels);
+  uint64_t table = start.table;
+  Permissions acc = start.acc;
+  for (int level = start.level; level >= 1; --level) {
     const HostPhys entry(table + table_index(gpa.raw(), level) * 8u);
     refs.push({entry, static_cast<uint8_t>(level), Dimension::kNested});
     EptEntry e(mem.read(entry));
@@ -120,6 +148,7 @@ NestedTranslation walk_nested(HostMemory& mem, HostPhys ept_root, int ept_levels
       return t;
     }
     table = e.frame();
+    if (psc) psc->fill(ept_root.raw(), 0, gpa.raw(), level, table, pack(acc));
   }
   return t;
 }
@@ -132,7 +161,8 @@ WalkResult walk_guest_tables(HostMemory& mem, GuestPhys guest_root, int levels,
     out.nested_gpa = gpa;
     out.nested_in_guest_walk = in_guest_walk;
   };
-  walk_ia32e(mem, guest_root.raw(), levels, req, out, [&](uint64_t a, int, HostPhys& entry) {
+  walk_ia32e(mem, guest_root.raw(), levels, req, out, nullptr, 0,
+             [&](uint64_t a, int, HostPhys& entry) {
     const auto h = locate(GuestPhys(a));
     if (!h) missing(GuestPhys(a), true);
     entry = h.value_or(HostPhys());
@@ -149,24 +179,46 @@ WalkResult walk_guest_tables(HostMemory& mem, GuestPhys guest_root, int levels,
   return out;
 }
 
+namespace {
+
+// A guest table's host address: from the nested TLB if it has the page, else by a nested walk
+// (whose result the nested TLB then keeps).
+bool locate_guest_table(HostMemory& mem, HostPhys ept_root, int ept_levels, GuestPhys gpa,
+                        const WalkRequest& req, const WalkCaches* caches, WalkRefs& refs,
+                        HostPhys& entry) {
+  NestedTlb* ntlb = caches ? caches->nested_tlb : nullptr;
+  if (ntlb)
+    if (const auto h = ntlb->lookup(ept_root.raw(), gpa)) {
+      entry = *h;
+      return true;
+    }
+  const auto n = walk_nested(mem, ept_root, ept_levels, gpa, AccessType::kRead, req.update_ad,
+                             refs, caches ? caches->nested : nullptr);
+  entry = n.hpa;
+  if (n.ok && ntlb) ntlb->fill(ept_root.raw(), gpa, n.hpa);
+  return n.ok;
+}
+
+}  // namespace
+
 WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys ept_root,
-                   int ept_levels, const WalkRequest& req) {
+                   int ept_levels, const WalkRequest& req, const WalkCaches* caches) {
   WalkResult out;
   auto nested_fault = [&](GuestPhys gpa, bool in_guest_walk) {
     out.status = WalkStatus::kNestedFault;
     out.nested_gpa = gpa;
     out.nested_in_guest_walk = in_guest_walk;
   };
-  walk_ia32e(mem, guest_root.raw(), levels, req, out,
-             [&](uint64_t a, int, HostPhys& entry) {
-               const auto n = walk_nested(mem, ept_root, ept_levels, GuestPhys(a),
-                                          AccessType::kRead, req.update_ad, out.refs);
-               if (!n.ok) nested_fault(GuestPhys(a), true);
-               entry = n.hpa;
-               return n.ok;
+  walk_ia32e(mem, guest_root.raw(), levels, req, out, caches ? caches->guest : nullptr,
+             caches ? caches->tag : 0, [&](uint64_t a, int, HostPhys& entry) {
+               const bool ok = locate_guest_table(mem, ept_root, ept_levels, GuestPhys(a), req,
+                                                  caches, out.refs, entry);
+               if (!ok) nested_fault(GuestPhys(a), true);
+               return ok;
              });
   if (out.status != WalkStatus::kOk) return out;
-  const auto n = walk_nested(mem, ept_root, ept_levels, out.gpa, req.type, req.update_ad, out.refs);
+  const auto n = walk_nested(mem, ept_root, ept_levels, out.gpa, req.type, req.update_ad, out.refs,
+                             caches ? caches->nested : nullptr);
   if (!n.ok) {
     nested_fault(out.gpa, false);
     return out;

@@ -8,6 +8,8 @@
 #include "memory/host_memory.hpp"
 #include "mmu/access.hpp"
 #include "mmu/walk_result.hpp"
+#include "timing/nested_tlb.hpp"
+#include "timing/paging_structure_cache.hpp"
 
 namespace memvirt {
 
@@ -18,13 +20,23 @@ struct WalkRequest {
   bool update_ad = true;   // set accessed/dirty bits as the hardware does
 };
 
+// What the hardware caches beside the TLB, letting a walk skip references (the timing model);
+// any of them may be absent. The refs of a walk list only the references actually made.
+struct WalkCaches {
+  PagingStructureCache* guest = nullptr;   // guest (or only) dimension, keyed by linear address
+  PagingStructureCache* nested = nullptr;  // nested dimension, keyed by guest-physical address
+  NestedTlb* nested_tlb = nullptr;         // gPA -> hPA of guest table pages
+  uint32_t tag = 0;                        // ASID/VPID and PCID of the walking context
+};
+
 // One dimension: IA-32e tables rooted at the host-physical `root` (native CR3, or a shadow root).
-WalkResult walk_1d(HostMemory& mem, HostPhys root, int levels, const WalkRequest& req);
+WalkResult walk_1d(HostMemory& mem, HostPhys root, int levels, const WalkRequest& req,
+                   const WalkCaches* caches = nullptr);
 
 // Two dimensions: guest IA-32e tables rooted at guest-physical `guest_root`, every guest-physical
 // address (each guest table entry, then the final one) translated through the EPT at `ept_root`.
 WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys ept_root,
-                   int ept_levels, const WalkRequest& req);
+                   int ept_levels, const WalkRequest& req, const WalkCaches* caches = nullptr);
 
 // Guest tables read in software by a VMM: every guest-physical address is located by `locate`;
 // where it returns nothing the walk stops with kNestedFault at that address.
@@ -40,6 +52,7 @@ struct NestedTranslation {
   Permissions perm;  // writable / executable from EPT W / X (user is always true)
 };
 NestedTranslation walk_nested(HostMemory& mem, HostPhys ept_root, int ept_levels, GuestPhys gpa,
-                              AccessType type, bool update_ad, WalkRefs& refs);
+                              AccessType type, bool update_ad, WalkRefs& refs,
+                              PagingStructureCache* psc = nullptr);
 
 }  // namespace memvirt

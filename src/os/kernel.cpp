@@ -16,8 +16,11 @@ constexpr uint64_t kSinglePageFlushCeiling = 33;
 
 }  // namespace
 
-Kernel::Kernel(KernelConfig config, PagingPort& port)
-    : config_(config), port_(port), frames_("guest-physical", config.physical_bytes) {
+Kernel::Kernel(KernelConfig config, PagingPort& port, FrameSource* frames)
+    : config_(config),
+      port_(port),
+      own_frames_(frames ? nullptr : std::make_unique<OwnFrames>(config.physical_bytes)),
+      frames_(frames ? *frames : *own_frames_) {
   if (!valid_levels(config.levels))
     throw KernelError("paging levels must be 4 or 5, not " + std::to_string(config.levels));
   if (config.cpus < 1 || config.cpus > 64)
@@ -94,7 +97,7 @@ void Kernel::invalidate_all(Process& p) {
 }
 
 GuestPhys Kernel::allocate_table(int level) {
-  const GuestPhys t = frames_.allocate(PageSize::k4K);
+  const GuestPhys t = frames_.allocate(PageSize::k4K, FrameUse::kPageTable);
   port_.table_allocated(t, level);
   if (++stats_.table_pages > stats_.peak_table_pages) stats_.peak_table_pages = stats_.table_pages;
   return t;
@@ -103,7 +106,7 @@ GuestPhys Kernel::allocate_table(int level) {
 void Kernel::free_table(GuestPhys table, int level) {
   assert(table_use_.count(table.raw()) == 0);
   port_.table_freed(table, level);
-  frames_.free(table, PageSize::k4K);
+  frames_.free(table, PageSize::k4K, FrameUse::kPageTable);
   --stats_.table_pages;
 }
 

@@ -3,7 +3,9 @@
 // munmap / mprotect, demand paging, fork with copy-on-write, context switch and exit. It keeps
 // its tables in (guest-)physical memory and changes them only through the PagingPort.
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -12,8 +14,8 @@
 #include "arch/address.hpp"
 #include "arch/page_size.hpp"
 #include "arch/paging.hpp"
-#include "memory/frame_allocator.hpp"
 #include "mmu/access.hpp"
+#include "os/frame_source.hpp"
 #include "os/paging_port.hpp"
 #include "os/vma.hpp"
 
@@ -64,7 +66,13 @@ struct Process {
 
 class Kernel {
  public:
-  Kernel(KernelConfig config, PagingPort& port);
+  // Called before the kernel changes or drops a present translation of [start, start + length)
+  // in process `pid` (Linux's MMU notifier): whoever derived state from it (KVM's EPT and
+  // shadow entries) drops that first, while the old translation can still be read.
+  using InvalidateHook = std::function<void(uint32_t pid, GuestVirt start, uint64_t length)>;
+
+  // `frames` (default: the kernel's own [0, physical_bytes)) is where its frames come from.
+  Kernel(KernelConfig config, PagingPort& port, FrameSource* frames = nullptr);
 
   void create_process(uint32_t pid);
   // `shm` != 0 maps shared-memory object `shm`: every process mapping it sees the same frames.
@@ -82,6 +90,9 @@ class Kernel {
   int cpus() const { return config_.cpus; }
   void switch_to(uint32_t pid);
   FaultResult handle_page_fault(uint32_t pid, GuestVirt va, AccessType type);
+  // Moves the private page mapping `va` to a new frame (NUMA balancing, compaction); returns it.
+  GuestPhys migrate(uint32_t pid, GuestVirt va);
+  void on_invalidate(InvalidateHook hook) { invalidate_hook_ = std::move(hook); }
 
   std::optional<GuestMapping> lookup(uint32_t pid, GuestVirt va);
 
@@ -123,6 +134,9 @@ class Kernel {
   void teardown(Process& p);
   void copy_on_write(Process& p, const Vma& vma, const Leaf& leaf, GuestVirt va);
   void unmap_leaf(const Leaf& leaf);
+  void notify_invalidate(const Process& p, GuestVirt va, int level) {
+    if (invalidate_hook_) invalidate_hook_(p.pid, va, level_span(level));
+  }
   // Calls fn(leaf, va) for every present leaf overlapping [start, end).
   template <typename Fn>
   void for_each_leaf(const Process& p, GuestVirt start, GuestVirt end, Fn&& fn) {
@@ -165,7 +179,9 @@ class Kernel {
 
   KernelConfig config_;
   PagingPort& port_;
-  FrameAllocator<GuestPhys> frames_;
+  std::unique_ptr<FrameSource> own_frames_;  // when no source is given
+  FrameSource& frames_;
+  InvalidateHook invalidate_hook_;
   std::map<uint32_t, Process> procs_;
   // Present entries per table page, so that empty tables can be freed.
   std::unordered_map<uint64_t, uint16_t> table_use_;

@@ -53,7 +53,7 @@ void Kernel::map_fresh(Process& p, const Vma& vma, GuestVirt va, bool dirty) {
     frame = shared_frame(vma, va);
     add_ref(frame);
   } else {
-    frame = frames_.allocate(vma.page);
+    frame = frames_.allocate(vma.page, FrameUse::kData);
     stats_.data_bytes += page_bytes(vma.page);
   }
   const GuestPhys entry = ensure_entry(p, base, leaf_level(vma.page));
@@ -65,7 +65,7 @@ GuestPhys Kernel::shared_frame(const Vma& vma, GuestVirt va) {
   const uint64_t index = (va - vma.shm_base) / page_bytes(o.page);
   auto [it, fresh] = o.frames.try_emplace(index);
   if (fresh) {
-    it->second = frames_.allocate(o.page);
+    it->second = frames_.allocate(o.page, FrameUse::kData);
     stats_.data_bytes += page_bytes(o.page);
   }
   return it->second;
@@ -78,9 +78,10 @@ void Kernel::copy_on_write(Process& p, const Vma& vma, const Leaf& leaf, GuestVi
   if (shared != shared_frames_.end()) {
     // Data frames hold no bytes, so the copy is the new frame alone.
     if (--shared->second == 1) shared_frames_.erase(shared);
-    frame = frames_.allocate(size);
+    frame = frames_.allocate(size, FrameUse::kData);
     stats_.data_bytes += page_bytes(size);
   }
+  notify_invalidate(p, va.align_down(page_bytes(size)), leaf.level);
   write(leaf.entry, make_leaf(vma, frame, true).set_dirty(true));
   invalidate_pages(p, {va.align_down(page_bytes(size))});
 }

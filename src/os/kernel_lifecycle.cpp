@@ -19,6 +19,7 @@ void Kernel::fork(uint32_t parent, uint32_t child) {
                   // Private writable memory becomes copy-on-write; shared memory stays shared.
                   if (pte.writable() && !find_vma(p, va)->shm) {
                     pte.set_writable(false);
+                    notify_invalidate(p, va, leaf.level);
                     write(leaf.entry, pte);
                     parent_changed = true;
                   }
@@ -31,7 +32,10 @@ void Kernel::fork(uint32_t parent, uint32_t child) {
 
 void Kernel::teardown(Process& p) {
   const GuestVirt end(user_space_end(config_.levels));
-  for_each_leaf(p, GuestVirt(0), end, [&](const Leaf& leaf, GuestVirt) { unmap_leaf(leaf); });
+  for_each_leaf(p, GuestVirt(0), end, [&](const Leaf& leaf, GuestVirt va) {
+    notify_invalidate(p, va, leaf.level);
+    unmap_leaf(leaf);
+  });
   prune_tables(p, GuestVirt(0), end);
   for (const auto& [start, vma] : p.vmas) drop_vma(vma);
   p.vmas.clear();

@@ -72,6 +72,7 @@ void Kernel::munmap(uint32_t pid, GuestVirt start, uint64_t length) {
   split_at(p, end);
   std::vector<GuestVirt> pages;
   for_each_leaf(p, start, end, [&](const Leaf& leaf, GuestVirt va) {
+    notify_invalidate(p, va, leaf.level);
     unmap_leaf(leaf);
     pages.push_back(va);
   });
@@ -107,6 +108,7 @@ void Kernel::mprotect(uint32_t pid, GuestVirt start, uint64_t length, uint8_t pr
     const bool writable = vma.writable() && (vma.shm || !shared_frames_.count(frame.raw()));
     Pte pte = make_leaf(vma, frame, writable).set_dirty(leaf.pte.dirty());
     if (pte == leaf.pte) return;
+    notify_invalidate(p, va, leaf.level);
     write(leaf.entry, pte);
     pages.push_back(va);
   });
@@ -125,7 +127,7 @@ void Kernel::release_frame(GuestPhys frame, PageSize size) {
     if (--it->second == 1) shared_frames_.erase(it);
     return;
   }
-  frames_.free(frame, size);
+  frames_.free(frame, size, FrameUse::kData);
   stats_.data_bytes -= page_bytes(size);
 }
 

@@ -15,6 +15,19 @@ json exits_to_json(const VmExitStats& exits) {
   return {{"total", exits.total()}, {"by_reason", by_reason}};
 }
 
+// null when no CPU model kept time; else every category, even at zero.
+json cycles_to_json(const RunResult& r) {
+  if (!r.timed) return nullptr;
+  json by_category = json::object();
+  for (int i = 0; i < kCycleCategoryCount; ++i) {
+    const auto c = static_cast<CycleCategory>(i);
+    by_category[std::string(cycle_category_name(c))] = r.cycles[c];
+  }
+  return {{"total", r.cycles.total()},
+          {"per_access", r.cycles_per_access()},
+          {"by_category", by_category}};
+}
+
 json walk_to_json(const RunResult& r) {
   return {{"walks", r.walks},
           {"refs", r.walk_refs},
@@ -45,6 +58,7 @@ json config_to_json(const SimConfig& c, const std::vector<RunResult>& runs) {
           {"page", std::string(page_size_name(c.page))},
           {"nested_page", std::string(page_size_name(c.nested_page))},
           {"modes", modes},
+          {"cpu", c.cpu ? c.cpu->name : std::string("none")},
           {"guest_memory_bytes", c.guest_memory},
           {"host_memory_bytes", c.host_memory}};
 }
@@ -73,7 +87,8 @@ json run_to_json(const RunResult& r) {
           {"refused_foreign_maps", r.refused_foreign_maps},
           {"ipis", r.ipis},
           {"vm_exits", exits_to_json(r.vm_exits)},
-          {"page_table_bytes", page_table_bytes_to_json(r)}};
+          {"page_table_bytes", page_table_bytes_to_json(r)},
+          {"cycles", cycles_to_json(r)}};
 }
 
 json sim_report_json(const std::string& workload, const std::vector<RunResult>& runs) {

@@ -136,6 +136,26 @@ std::string exits_by_reason(const VmExitStats& exits) {
   return text.empty() ? "-" : text;
 }
 
+// Cycles per access in total and by category: where the time of each mode goes.
+std::string cycles_table(const std::vector<RunResult>& runs) {
+  std::vector<Column> columns = {{"mode", Align::kLeft}, {"cycles/\naccess"}};
+  for (int i = 0; i < kCycleCategoryCount; ++i) {
+    std::string name(cycle_category_name(static_cast<CycleCategory>(i)));
+    std::replace(name.begin(), name.end(), '_', '\n');
+    columns.push_back({name});
+  }
+  TextTable t(columns);
+  bool any = false;
+  for (const RunResult& r : runs) {
+    if (!r.timed) continue;
+    any = true;
+    std::vector<std::string> row = {mode_name(r), fixed(r.cycles_per_access(), 1)};
+    for (uint64_t c : r.cycles.by_category) row.push_back(ratio(c, r.accesses));
+    t.add_row(row);
+  }
+  return any ? "\ncycles per access (" + runs.front().config.cpu->name + ")\n" + t.render() : "";
+}
+
 }  // namespace
 
 // Tables stacked rather than one wide one, so that exact counts of a large run still fit in 120
@@ -169,7 +189,7 @@ std::string sim_table(const std::vector<RunResult>& runs) {
                  with_thousands(r.ipis)});
     exits.add_row({mode_name(r), exits_by_reason(r.vm_exits)});
   }
-  return translation.render() + "\n" + vmm.render() + "\n" + exits.render();
+  return translation.render() + "\n" + vmm.render() + "\n" + exits.render() + cycles_table(runs);
 }
 
 }  // namespace memvirt

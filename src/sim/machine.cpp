@@ -27,6 +27,12 @@ void check(const SimConfig& c) {
   if (c.mode == PagingMode::kNative && c.guest_memory > c.host_memory)
     throw std::invalid_argument("native mode: guest memory exceeds host memory");
   if (c.pv_batch < 1) throw std::invalid_argument("the PV batch must be at least 1");
+  if (c.mode == PagingMode::kPv && c.model != VmmModel::kXen)
+    throw std::invalid_argument("pv mode is Xen's paravirtual paging: it needs --model xen");
+  if (c.mode == PagingMode::kPv && page_bytes(c.page) > page_bytes(c.nested_page))
+    throw std::invalid_argument(fmt::format(
+        "pv mode: guest tables map machine frames, so --page {} needs --nested-page {} or larger",
+        page_size_name(c.page), page_size_name(c.page)));
 }
 
 }  // namespace
@@ -34,7 +40,7 @@ void check(const SimConfig& c) {
 Machine::Machine(const SimConfig& config) : config_(config), mem_(HostMemoryConfig{config.host_memory}) {
   check(config);
   cpus_.reserve(static_cast<size_t>(config.vcpus));
-  for (int i = 0; i < config.vcpus; ++i) cpus_.emplace_back(mem_, config.tlb);
+  for (int i = 0; i < config.vcpus; ++i) cpus_.emplace_back(mem_, config.tlb, config.cpu.get());
   if (config.mode == PagingMode::kNative) {
     add_guest(0);
   } else {
@@ -50,7 +56,8 @@ Machine::Machine(const SimConfig& config) : config_(config), mem_(HostMemoryConf
 
 void Machine::add_guest(uint16_t vm_number) {
   const HypervisorConfig hc{config_.mode,        config_.levels, config_.nested_levels,
-                            config_.nested_page, vm_number,      TagPolicy{config_.tlb_tag}};
+                            config_.nested_page, vm_number,      TagPolicy{config_.tlb_tag},
+                            config_.pv_batch,    config_.shadow_unsync};
   Guest g;
   if (host_) g.domain = host_->create_domain(vm_number);
   g.hyp = make_hypervisor(hc, mem_, cpus_, g.domain.get());
@@ -93,8 +100,14 @@ AccessOutcome Machine::access(uint32_t pid, GuestVirt va, AccessType type) {
   WalkResult fault;
   for (int round = 0; round < kMaxFaultRounds; ++round) {
     HostPhys hpa;
-    if (mmu.translate(va, type, hpa, fault)) return {true, hpa};
+    if (mmu.translate(va, type, hpa, fault)) {
+      mmu.load_data(hpa);
+      if (mmu.timing()) charge_vmm_work();
+      return {true, hpa};
+    }
     if (hyp.handle_fault(cpu_, va, type, fault) == FaultAction::kRetry) continue;
+    // The guest kernel's handler runs on this CPU.
+    if (CpuTiming* t = mmu.timing()) t->charge(CostEvent::kGuestPageFault);
     if (k.handle_page_fault(pid, va, type) == FaultResult::kSegfault) {
       ++segfaults_;
       return {false, HostPhys()};
@@ -105,6 +118,11 @@ AccessOutcome Machine::access(uint32_t pid, GuestVirt va, AccessType type) {
 }
 
 void Machine::apply(const Event& e) {
+  apply_event(e);
+  if (mmu().timing()) charge_vmm_work();
+}
+
+void Machine::apply_event(const Event& e) {
   Kernel& k = kernel();
   switch (e.kind) {
     case EventKind::kRead:
@@ -118,6 +136,25 @@ void Machine::apply(const Event& e) {
     case EventKind::kExit: k.exit(e.pid); return;
     case EventKind::kExec: k.exec(e.pid); return;
     case EventKind::kVmSwitch: switch_vm(e.child); return;
+  }
+}
+
+// The VMM's counted work (VM exits, hypercalls, shadow faults and syncs) is charged to the CPU
+// that ran the event when its counters move: the counters live in the policies (some exits are
+// counted where no CPU is at hand), the ledger in the CPU. Every VM is looked at, so that work
+// done for a VM that is not running (Xen's Dom0 at boot) is charged too.
+void Machine::charge_vmm_work() {
+  CpuTiming* t = mmu().timing();
+  if (!t) return;
+  for (Guest& g : guests_) {
+    const HypervisorStats& h = g.hyp->stats();
+    const uint64_t exits = g.hyp->exits().total();
+    VmmWork& seen = g.charged;
+    t->charge(CostEvent::kVmExit, exits - seen.exits);
+    t->charge(CostEvent::kHypercall, h.hypercalls - seen.hypercalls);
+    t->charge(CostEvent::kShadowFault, h.shadow_faults - seen.shadow_faults);
+    t->charge(CostEvent::kShadowSync, h.shadow_syncs - seen.shadow_syncs);
+    seen = {exits, h.hypercalls, h.shadow_faults, h.shadow_syncs};
   }
 }
 

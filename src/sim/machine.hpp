@@ -50,12 +50,22 @@ class Machine {
   VmmHost* vmm_host() { return host_.get(); }
 
  private:
+  // VMM counters already charged to a ledger.
+  struct VmmWork {
+    uint64_t exits = 0;
+    uint64_t hypercalls = 0;
+    uint64_t shadow_faults = 0;
+    uint64_t shadow_syncs = 0;
+  };
   struct Guest {
     std::unique_ptr<Domain> domain;
     std::unique_ptr<Hypervisor> hyp;
     std::unique_ptr<Kernel> kernel;
+    VmmWork charged;
   };
   void add_guest(uint16_t vm_number);
+  void apply_event(const Event& event);
+  void charge_vmm_work();
 
   SimConfig config_;
   HostMemory mem_;

@@ -15,6 +15,10 @@ RunResult Machine::result() const {
     r.guest_refs += m.stats().guest_refs;
     r.nested_refs += m.stats().nested_refs;
     r.tlb_flushes += m.tlb().stats().flushes;
+    if (const CpuTiming* t = m.timing()) {
+      r.timed = true;
+      r.cycles += t->ledger();
+    }
   }
   r.walk_refs = r.guest_refs + r.nested_refs;
   for (const auto& g : guests_) {

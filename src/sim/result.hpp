@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "sim/sim_config.hpp"
+#include "timing/ledger.hpp"
 #include "vmm/vm_exit.hpp"
 
 namespace memvirt {
@@ -30,6 +31,12 @@ struct RunResult {
   uint64_t shadow_pt_bytes = 0;  // shadow page tables (VMM)
   uint64_t nested_pt_bytes = 0;  // EPT/NPT tables (VMM)
   uint64_t p2m_bytes = 0;        // the VMM's gPA -> hPA map under shadow paging
+  bool timed = false;            // a CPU model kept time: `cycles` holds the run's cycles
+  CycleLedger cycles;            // summed over every CPU
+
+  double cycles_per_access() const {
+    return accesses ? static_cast<double>(cycles.total()) / static_cast<double>(accesses) : 0.0;
+  }
 
   double refs_per_miss() const {
     return tlb_misses ? static_cast<double>(walk_refs) / static_cast<double>(tlb_misses) : 0.0;

@@ -1,11 +1,13 @@
 #pragma once
 // Everything one simulated run depends on. Same config, same workload, same seed: same numbers.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include "arch/page_size.hpp"
 #include "mmu/tlb.hpp"
+#include "timing/cpu_model.hpp"
 #include "vmm/hypervisor.hpp"
 #include "vmm/tlb_tagging.hpp"
 #include "vmm/vmm_host.hpp"
@@ -21,6 +23,8 @@ struct SimConfig {
   int nested_levels = 4;                 // EPT levels
   uint64_t seed = 1;
   TlbConfig tlb;
+  // The timing model's CPU (its TLB shape goes into `tlb`); null: counts only, no cycles.
+  std::shared_ptr<const CpuModel> cpu;
   TlbTagging tlb_tag = TlbTagging::kVpid;
   uint32_t pv_batch = 1;       // page-table updates per mmu_update hypercall (pv mode)
   bool shadow_unsync = false;  // KVM's out-of-sync leaf shadow pages (shadow mode)

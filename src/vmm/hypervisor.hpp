@@ -43,7 +43,9 @@ struct HypervisorStats {
   uint64_t shadow_zaps = 0;     // shadow entries dropped because a guest entry changed
   uint64_t shadow_pages = 0;    // shadow table pages held now
   uint64_t shadow_roots = 0;    // shadow trees held now (one per guest root)
-  uint64_t shadow_syncs = 0;    // out-of-sync shadow pages brought back in sync
+  uint64_t shadow_syncs = 0;    // resyncs of out-of-sync shadows: a whole page at a CR3 write or
+                                // TLB flush, one entry at an INVLPG
+  uint64_t shadow_sync_entries = 0;  // guest entries compared with their shadows to do so
   uint64_t hypercalls = 0;      // paravirtual calls into the VMM
   uint64_t refused_foreign_maps = 0;  // guest mappings of frames the VM does not own
   uint64_t ipis = 0;            // shootdown IPIs sent between this VM's vCPUs
@@ -56,6 +58,8 @@ struct HypervisorConfig {
   PageSize nested_page = PageSize::k4K;  // host frames behind guest memory
   uint16_t vm = 1;                       // the VM's number, its ASID/VPID; 0 is the host
   TagPolicy tags;
+  uint32_t pv_batch = 1;                 // page-table updates per mmu_update hypercall (pv)
+  bool shadow_unsync = false;  // leaf shadow pages may go out of sync (KVM's unsync, shadow)
 };
 
 class Hypervisor : public PagingPort {

@@ -5,6 +5,7 @@
 #include "vmm/hypervisor.hpp"
 #include "vmm/native.hpp"
 #include "vmm/nested.hpp"
+#include "vmm/pv.hpp"
 #include "vmm/shadow.hpp"
 
 namespace memvirt {
@@ -23,7 +24,7 @@ std::unique_ptr<Hypervisor> make_hypervisor(const HypervisorConfig& config, Host
     case PagingMode::kNative: return std::make_unique<Native>(config, mem, cpus);
     case PagingMode::kShadow: return std::make_unique<Shadow>(config, mem, cpus, *domain);
     case PagingMode::kNested: return std::make_unique<Nested>(config, mem, cpus, *domain);
-    case PagingMode::kPv: break;
+    case PagingMode::kPv: return std::make_unique<Pv>(config, mem, cpus, *domain);
   }
   throw std::invalid_argument(fmt::format("{} mode is not available", paging_mode_name(config.mode)));
 }

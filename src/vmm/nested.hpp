@@ -22,6 +22,9 @@ class Nested final : public Hypervisor {
  private:
   // A guest store to a frame the EPT does not map yet exits first.
   HostPhys backed(GuestPhys gpa);
+  // The domain zapped EPT entries (KVM: a host munmap or migration): INVEPT, single context,
+  // drops every translation this VM's vCPUs derived from its EPT.
+  void invept();
 };
 
 }  // namespace memvirt

@@ -9,12 +9,20 @@ namespace memvirt {
 
 Shadow::Shadow(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus,
                Domain& domain)
-    : Hypervisor(config, cpus, mem, &domain) {}
+    : Hypervisor(config, cpus, mem, &domain) {
+  domain.on_invalidate([this](GuestPhys start, uint64_t bytes) { host_invalidated(start, bytes); });
+}
 
 void Shadow::write_entry(GuestPhys entry, Pte value) {
+  const uint64_t table = entry.align_down(kTableBytes).raw();
+  if (unsync_.count(table)) {  // out of sync, so writable: the store lands, no exit
+    mem_.write(domain_->populate(entry), value.raw());
+    return;
+  }
   exits_.count(ExitReason::kPtWrite);  // the page is write-protected: the store traps
   mem_.write(domain_->populate(entry), value.raw());
-  const auto it = shadowed_.find(entry.align_down(kTableBytes).raw());
+  if (config_.shadow_unsync && last_level_tables_.count(table)) unsync_.insert(table);
+  const auto it = shadowed_.find(table);
   if (it == shadowed_.end()) return;
   const unsigned index = static_cast<unsigned>(entry.offset_in(kTableBytes) / 8);
   // Copy: zapping may free shadow pages and so edit the map.
@@ -22,7 +30,14 @@ void Shadow::write_entry(GuestPhys entry, Pte value) {
   for (HostPhys page : pages) zap(page, index);
 }
 
+void Shadow::table_allocated(GuestPhys table, int level) {
+  Hypervisor::table_allocated(table, level);
+  if (level == 1) last_level_tables_.insert(table.raw());
+}
+
 void Shadow::table_freed(GuestPhys table, int) {
+  last_level_tables_.erase(table.raw());
+  unsync_.erase(table.raw());
   auto root = roots_.find(table.raw());
   if (root != roots_.end()) {
     free_shadow_tree(root->second);
@@ -67,6 +82,35 @@ void Shadow::zap(HostPhys page, unsigned index) {
   if (!pte_is_leaf(e, pages_.at(page.raw()).level)) free_shadow_tree(HostPhys(e.frame()));
   mem_.write(entry, 0);
   ++stats_.shadow_zaps;
+}
+
+void Shadow::host_invalidated(GuestPhys start, uint64_t bytes) {
+  // The host frames that backed the range: the host kernel tells before it changes them.
+  std::vector<std::pair<uint64_t, uint64_t>> frames;
+  for (uint64_t a = start.raw(); a < start.raw() + bytes;) {
+    const GuestPhys gpa(a);
+    const uint64_t page = page_bytes(domain_->backing_size(gpa));
+    const uint64_t step = page - gpa.offset_in(page);
+    if (const auto h = domain_->lookup(gpa)) frames.emplace_back(h->raw(), h->raw() + step);
+    a += step;
+  }
+  // Brute force over every shadow page (KVM keeps a reverse map from frames to sptes instead).
+  for (const auto& [raw, sp] : pages_) {
+    const uint64_t span = level_span(sp.level);
+    for (unsigned i = 0; i < kEntriesPerTable; ++i) {
+      const HostPhys entry = HostPhys(raw) + i * 8u;
+      const Pte e(mem_.read(entry));
+      if (!e.present() || !pte_is_leaf(e, sp.level)) continue;
+      for (const auto& [lo, hi] : frames) {
+        if (e.frame() >= hi || e.frame() + span <= lo) continue;
+        mem_.write(entry, 0);
+        ++stats_.shadow_zaps;
+        break;
+      }
+    }
+  }
+  const uint16_t asid = config_.tags.tag(config_.vm, 0).asid;
+  for (size_t cpu = 0; cpu < cpus_.size(); ++cpu) cpus_[cpu].tlb().invalidate_asid(asid);
 }
 
 HostPhys Shadow::shadow_root_for(GuestPhys guest_root) {

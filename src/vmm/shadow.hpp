@@ -3,7 +3,14 @@
 // hardware walks only that. Guest page-table pages are write-protected, so every guest entry
 // write exits; the VMM emulates it and drops the shadow entries derived from it. Shadow entries
 // are filled lazily, on the hidden faults the hardware raises where they are missing.
+//
+// With unsync (KVM's out-of-sync shadow pages), a guest table of the last level stops being
+// write-protected after its first write: later writes land without an exit and its shadow goes
+// stale until the guest's INVLPG (that entry) or TLB flush / CR3 write (every unsync table),
+// which x86 requires of the guest anyway and which exit under shadow paging. Upper-level guest
+// tables stay write-protected always.
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "vmm/hypervisor.hpp"
@@ -17,7 +24,12 @@ class Shadow final : public Hypervisor {
 
   PagingMode mode() const override { return PagingMode::kShadow; }
   void write_entry(GuestPhys entry, Pte value) override;
+  void table_allocated(GuestPhys table, int level) override;
   void table_freed(GuestPhys table, int level) override;
+  void write_cr3(int cpu, GuestPhys root, uint16_t pcid) override;
+  void invlpg(int cpu, GuestVirt va) override;
+  void flush_tlb(int cpu) override;
+  void invpcid(int cpu, uint16_t pcid) override;
   FaultAction handle_fault(int cpu, GuestVirt va, AccessType type,
                            const WalkResult& walk) override;
 
@@ -39,11 +51,23 @@ class Shadow final : public Hypervisor {
   // Fills the shadow path for `va` from the guest's tables; false if the guest itself faults.
   bool sync(GuestPhys guest_root, GuestVirt va, AccessType type);
   HostPhys shadow_child(HostPhys entry, GuestPhys guest_table, int level, bool direct);
+  // The domain's backing of [start, start + bytes) changed (KVM: host munmap or migration):
+  // drop every shadow leaf that maps the host frames it had.
+  void host_invalidated(GuestPhys start, uint64_t bytes);
 
+  // Unsync: brings every unsync table's shadows back in sync and write-protects it again.
+  void resync_all();
+  // Brings the shadow of `va`'s last-level guest entry under `cpu`'s root back in sync.
+  void resync_address(int cpu, GuestVirt va);
+  void resync_entry(HostPhys page, const ShadowPage& sp, unsigned index);
+  // Whether shadow leaf `shadow` grants more than, or maps another frame than, guest `guest`.
+  bool stale(Pte guest, Pte shadow) const;
 
   std::unordered_map<uint64_t, HostPhys> roots_;                   // guest root -> shadow root
   std::unordered_map<uint64_t, ShadowPage> pages_;                 // by shadow frame
   std::unordered_map<uint64_t, std::vector<HostPhys>> shadowed_;   // guest table -> shadow pages
+  std::unordered_set<uint64_t> last_level_tables_;  // guest tables at level 1, may go unsync
+  std::unordered_set<uint64_t> unsync_;             // of those, the ones writable now
 };
 
 }  // namespace memvirt

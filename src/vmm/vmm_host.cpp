@@ -1,6 +1,8 @@
 #include "vmm/vmm_host.hpp"
 
+#include "vmm/kvm_host.hpp"
 #include "vmm/p2m_domain.hpp"
+#include "vmm/xen_vmm.hpp"
 
 namespace memvirt {
 namespace {
@@ -25,6 +27,8 @@ class P2mVmmHost final : public VmmHost {
 }  // namespace
 
 std::unique_ptr<VmmHost> make_vmm_host(const VmmHostConfig& config, HostMemory& mem) {
+  if (config.model == VmmModel::kXen) return std::make_unique<XenVmm>(config, mem);
+  if (config.model == VmmModel::kKvm) return std::make_unique<KvmHost>(config, mem);
   return std::make_unique<P2mVmmHost>(config, mem);
 }
 

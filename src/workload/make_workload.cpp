@@ -6,6 +6,7 @@
 #include "workload/forkexec.hpp"
 #include "workload/listwalk.hpp"
 #include "workload/random_access.hpp"
+#include "workload/trace/trace_workload.hpp"
 #include "workload/workload.hpp"
 
 namespace memvirt {
@@ -25,6 +26,9 @@ std::unique_ptr<Workload> make(const CtxSwitchSpec& s, const WorkloadContext& ct
 }
 std::unique_ptr<Workload> make(const ForkExecSpec& s, const WorkloadContext& ctx) {
   return std::make_unique<ForkExec>(s, ctx);
+}
+std::unique_ptr<Workload> make(const TraceSpec& s, const WorkloadContext& ctx) {
+  return std::make_unique<TraceWorkload>(s, ctx);
 }
 
 }  // namespace

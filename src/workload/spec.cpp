@@ -8,6 +8,7 @@
 #include <cctype>
 #include <charconv>
 #include <limits>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -270,6 +271,32 @@ struct Traits<ForkExecSpec> {
   }
 };
 
+constexpr std::array<std::string_view, 4> kTraceFormats{"auto", "mvt", "lackey", "champsim"};
+
+TraceSpec::Format parse_trace_format(std::string_view text) {
+  for (size_t i = 0; i < kTraceFormats.size(); ++i) {
+    if (text == kTraceFormats[i]) return static_cast<TraceSpec::Format>(i);
+  }
+  throw std::invalid_argument(quoted(text) +
+                              " is not a trace format (expected auto, mvt, lackey or champsim)");
+}
+
+// The file is positional (trace:FILE,format=...), so this parser takes the text after "trace:"
+// itself; the keys after the file go through the generic parser.
+template <>
+struct Traits<TraceSpec> {
+  static constexpr std::string_view kName = "trace";
+  static constexpr std::array<std::string_view, 1> kKeys{"format"};
+
+  static void set(TraceSpec& s, std::string_view key, std::string_view value) {
+    if (key == "format") s.format = parse_trace_format(value);
+  }
+  static void check(const SpecText&, const TraceSpec&) {}
+  static std::string format(const TraceSpec& s) {
+    return s.file + ",format=" + std::string(kTraceFormats[static_cast<size_t>(s.format)]);
+  }
+};
+
 template <size_t N>
 std::string join(const std::array<std::string_view, N>& words) {
   std::string out;
@@ -296,6 +323,16 @@ Spec parse_as(const SpecText& t, const std::vector<Param>& params) {
   return spec;
 }
 
+TraceSpec parse_trace(const SpecText& t, std::string_view params) {
+  const size_t comma = params.find(',');
+  const std::string_view file = params.substr(0, comma);
+  if (file.empty()) t.fail("file", "file: missing (expected trace:FILE[,format=...])");
+  const std::string_view rest = comma == std::string_view::npos ? "" : params.substr(comma + 1);
+  TraceSpec spec = parse_as<TraceSpec>(t, split_params(t, rest));
+  spec.file = std::string(file);
+  return spec;
+}
+
 template <size_t... I>
 std::string known_names(std::index_sequence<I...>) {
   std::array<std::string_view, sizeof...(I)> names{
@@ -312,7 +349,11 @@ WorkloadSpec parse_named(const SpecText& t, std::string_view name, std::string_v
   } else {
     using Spec = std::variant_alternative_t<I, WorkloadSpec>;
     if (name != Traits<Spec>::kName) return parse_named<I + 1>(t, name, params);
-    return parse_as<Spec>(t, split_params(t, params));
+    if constexpr (std::is_same_v<Spec, TraceSpec>) {
+      return parse_trace(t, params);
+    } else {
+      return parse_as<Spec>(t, split_params(t, params));
+    }
   }
 }
 
@@ -404,6 +445,7 @@ uint64_t bytes_at_once(const RandomSpec& s) { return s.ws; }
 uint64_t bytes_at_once(const ChurnSpec& s) { return s.maps * s.size; }
 uint64_t bytes_at_once(const CtxSwitchSpec& s) { return s.procs * s.ws + s.shared; }
 uint64_t bytes_at_once(const ForkExecSpec& s) { return 2 * s.ws; }
+uint64_t bytes_at_once(const TraceSpec&) { return 0; }
 
 }  // namespace
 

@@ -82,7 +82,19 @@ struct ForkExecSpec {
   friend bool operator==(const ForkExecSpec&, const ForkExecSpec&) = default;
 };
 
-using WorkloadSpec = std::variant<ListWalkSpec, RandomSpec, ChurnSpec, CtxSwitchSpec, ForkExecSpec>;
+// A recorded program: the accesses of a trace file (docs/trace-format.md), replayed in pid 0 or
+// the pids the trace gives, after mapping every region it touches. Spec text:
+// trace:FILE[,format=auto|mvt|lackey|champsim]; FILE is everything up to the first comma.
+struct TraceSpec {
+  enum class Format { kAuto, kMvt, kLackey, kChampSim };
+  std::string file;
+  Format format = Format::kAuto;  // kAuto: from the file's first bytes, else from its name
+
+  friend bool operator==(const TraceSpec&, const TraceSpec&) = default;
+};
+
+using WorkloadSpec =
+    std::variant<ListWalkSpec, RandomSpec, ChurnSpec, CtxSwitchSpec, ForkExecSpec, TraceSpec>;
 
 // The user's spec text is wrong. what() quotes the whole spec and says what was expected.
 class SpecError : public std::runtime_error {
@@ -114,7 +126,7 @@ std::string format_workload_spec(const WorkloadSpec& spec);
 std::string workload_name(const WorkloadSpec& spec);  // "listwalk", "random", "churn", ...
 // The bytes of data the workload has mapped and touches at one time: ws for listwalk and random,
 // maps * size for churn (one process's regions), procs * ws + shared for ctxswitch, and
-// 2 * ws for forkexec (the shell and one child).
+// 2 * ws for forkexec (the shell and one child), and 0 for trace (unknown until it is read).
 uint64_t working_set_bytes(const WorkloadSpec& spec);
 
 // A byte count: a non-negative integer with an optional binary unit, case-insensitive:

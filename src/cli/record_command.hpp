@@ -1,0 +1,25 @@
+#pragma once
+// `memvirt record -o prog.mvt -- PROGRAM ARGS...`: a real program's memory references, traced
+// by Valgrind's lackey tool, written in memvirt's trace format for `--workload trace:prog.mvt`.
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace memvirt {
+
+class RecordCommand {
+ public:
+  explicit RecordCommand(CLI::App& parent);
+
+  bool selected() const { return app_->parsed(); }
+  // Records the program; throws std::runtime_error if valgrind is missing or the program fails.
+  void run() const;
+
+ private:
+  CLI::App* app_ = nullptr;
+  std::string output_;
+  std::string lackey_copy_;
+  std::vector<std::string> command_;
+};
+
+}  // namespace memvirt

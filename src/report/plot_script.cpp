@@ -1,0 +1,105 @@
+#include "report/plot_script.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+
+#include "workload/spec.hpp"
+
+namespace memvirt {
+namespace {
+
+// Both terminals as plain text (noenhanced): a spec's '_' or '^' must not become a subscript.
+std::string preamble(const PlotOutput& out, int width, int height) {
+  const std::string options = out.terminal == "svg" ? "dynamic background rgb 'white'" : "";
+  return fmt::format(
+      "set terminal {} size {},{} noenhanced font 'sans,11' {}\nset output {}\n"
+      "set grid ytics lc rgb '#dddddd'\nset border 3\nset tics nomirror\n",
+      out.terminal, width, height, options, gnuplot_quote(out.path));
+}
+
+std::string x_axis(const CurveData& data) {
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (const CurveSeries& s : data.series)
+    for (const CurvePoint& p : s.points) {
+      lo = std::min(lo, std::max<uint64_t>(p.working_set, 1));
+      hi = std::max(hi, p.working_set);
+    }
+  std::string tics;
+  for (uint64_t t : size_tics(lo, hi))
+    tics += fmt::format("{}{} {}", tics.empty() ? "" : ", ", gnuplot_quote(format_size(t)), t);
+  // A little room either side, so the first and last points are not on the frame.
+  return fmt::format(
+      "set logscale x 2\nset xrange [{}:{}]\nset xtics ({})\n"
+      "set xlabel 'working set'\n",
+      static_cast<double>(lo) / 1.4, static_cast<double>(hi) * 1.4, tics);
+}
+
+std::string data_block(const std::string& name, const CurveSeries& s) {
+  std::string text = fmt::format("${} << EOD\n", name);
+  for (const CurvePoint& p : s.points) text += fmt::format("{} {}\n", p.working_set, p.per_access);
+  return text + "EOD\n";
+}
+
+}  // namespace
+
+std::string gnuplot_quote(const std::string& text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::vector<uint64_t> size_tics(uint64_t lo, uint64_t hi) {
+  if (hi == 0) return {};
+  const int first = std::bit_width(std::max<uint64_t>(lo, 1)) - 1;  // round down to 2^k
+  const int last = std::bit_width(hi - 1);                          // round up to 2^k
+  const int step = std::max(1, (last - first + 11) / 12);
+  std::vector<uint64_t> tics;
+  for (int k = first; k <= last && k < 64; k += step) tics.push_back(uint64_t{1} << k);
+  return tics;
+}
+
+std::string curve_script(const CurveData& data, const PlotOutput& out) {
+  std::string script = preamble(out, 1000, 620) + x_axis(data);
+  script += fmt::format("set ylabel {}\nset yrange [0:*]\nset title {}\n",
+                        gnuplot_quote(data.y_label), gnuplot_quote(data.workload));
+  script += "set key outside right top\nset style data linespoints\n";
+  std::string plot;
+  for (size_t i = 0; i < data.series.size(); ++i) {
+    const std::string name = fmt::format("s{}", i);
+    script += data_block(name, data.series[i]);
+    plot += fmt::format("{}${} using 1:2 title {} lw 2 pt {}", plot.empty() ? "plot " : ", \\\n  ",
+                        name, gnuplot_quote(data.series[i].title), 5 + 2 * (i % 4));
+  }
+  return script + plot + "\n";
+}
+
+std::string breakdown_script(const BreakdownData& data, const PlotOutput& out) {
+  std::string script = preamble(out, 1000, 620);
+  script += fmt::format("set title {}\nset ylabel {}\nset yrange [0:*]\n",
+                        gnuplot_quote(data.title), gnuplot_quote(data.y_label));
+  script +=
+      "set style data histograms\nset style histogram rowstacked\n"
+      "set style fill solid 0.85 border -1\nset boxwidth 0.7\n"
+      "set key outside right top\nset xtics rotate by -30\n";
+  script += "$bars << EOD\nconfiguration";
+  for (const std::string& c : data.categories) script += " " + gnuplot_quote(c);
+  script += "\n";
+  for (const BreakdownBar& bar : data.bars) {
+    script += gnuplot_quote(bar.label);
+    for (double part : bar.parts) script += fmt::format(" {}", part);
+    script += "\n";
+  }
+  script += "EOD\n";
+  std::string plot;
+  for (size_t c = 0; c < data.categories.size(); ++c)
+    plot += fmt::format("{}$bars using {}{} title columnheader({})", plot.empty() ? "plot " : ", ",
+                        c + 2, c == 0 ? ":xtic(1)" : "", c + 2);
+  return script + plot + "\n";
+}
+
+}  // namespace memvirt

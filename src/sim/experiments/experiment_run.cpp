@@ -1,0 +1,75 @@
+#include "sim/experiments/experiment_run.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "sim/engine.hpp"
+#include "sim/machine.hpp"
+#include "vmm/pv.hpp"
+#include "workload/workload.hpp"
+
+namespace memvirt {
+namespace {
+
+void add_vmm_stats(HypervisorStats& sum, const HypervisorStats& s) {
+  sum.shadow_faults += s.shadow_faults;
+  sum.shadow_zaps += s.shadow_zaps;
+  sum.shadow_pages += s.shadow_pages;
+  sum.shadow_roots += s.shadow_roots;
+  sum.shadow_syncs += s.shadow_syncs;
+  sum.shadow_sync_entries += s.shadow_sync_entries;
+  sum.hypercalls += s.hypercalls;
+  sum.refused_foreign_maps += s.refused_foreign_maps;
+  sum.ipis += s.ipis;
+}
+
+ExperimentRun collect(Machine& machine) {
+  ExperimentRun run;
+  run.result = machine.result();
+  for (size_t g = 0; g < machine.guest_count(); ++g) {
+    const Hypervisor& hyp = machine.hypervisor(g);
+    add_vmm_stats(run.vmm, hyp.stats());
+    if (const auto* pv = dynamic_cast<const Pv*>(&hyp)) run.pv_updates += pv->pv_stats().updates;
+  }
+  return run;
+}
+
+}  // namespace
+
+SimConfig experiment_config(const ExperimentOptions& options, PagingMode mode) {
+  SimConfig c;
+  c.mode = mode;
+  c.model = options.model;
+  c.seed = options.seed;
+  c.levels = options.levels;
+  c.nested_levels = options.levels;
+  return c;
+}
+
+ExperimentRun run_experiment(const SimConfig& config, const WorkloadSpec& spec,
+                             const std::string& label) {
+  try {
+    // simulate(), keeping the machine long enough to read the hypervisors' own counters.
+    Machine machine(config);
+    std::vector<std::unique_ptr<Workload>> workloads;
+    const int vms = config.mode == PagingMode::kNative ? 1 : config.vms;
+    for (int vm = 0; vm < vms; ++vm)
+      workloads.push_back(make_workload(spec, WorkloadContext{config.page, config.seed}));
+    run_workloads(machine, workloads);
+    return collect(machine);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("{} ({}): {}", label, format_workload_spec(spec),
+                                         e.what()));
+  }
+}
+
+double ratio(uint64_t num, uint64_t den) {
+  return ratio(static_cast<double>(num), static_cast<double>(den));
+}
+
+double ratio(double num, double den) { return den == 0.0 ? 0.0 : num / den; }
+
+}  // namespace memvirt

@@ -1,0 +1,70 @@
+#include "sim/sweep_workloads.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "workload/spec.hpp"
+
+namespace memvirt {
+namespace {
+
+bool starts_spec(std::string_view item) {
+  const size_t colon = item.find(':');
+  const size_t equals = item.find('=');
+  if (equals == std::string_view::npos) return true;  // a bare NAME, or NAME:FILE
+  return colon != std::string_view::npos && colon < equals;
+}
+
+std::vector<std::string> split_specs(std::string_view text) {
+  std::vector<std::string> specs;
+  for (;;) {
+    const size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    if (item.empty()) throw std::invalid_argument("empty item in the workload list");
+    if (starts_spec(item)) {
+      specs.emplace_back(item);
+    } else if (specs.empty()) {
+      throw std::invalid_argument(fmt::format("'{}' comes before any workload name", item));
+    } else {
+      specs.back() += fmt::format(",{}", item);
+    }
+    if (comma == std::string_view::npos) return specs;
+    text.remove_prefix(comma + 1);
+  }
+}
+
+// "listwalk:ws=16KiB..64KiB,steps=9" -> the same spec with ws=16KiB, 32KiB and 64KiB.
+std::vector<std::string> expand_ws_range(const std::string& spec) {
+  const size_t start = spec.find("ws=");
+  const size_t dots = spec.find("..");
+  if (dots == std::string::npos || start == std::string::npos || start > dots) return {spec};
+  const size_t value = start + 3;
+  const size_t end = std::min(spec.find(',', dots), spec.size());
+  const uint64_t lo = parse_size(std::string_view(spec).substr(value, dots - value));
+  const uint64_t hi = parse_size(std::string_view(spec).substr(dots + 2, end - dots - 2));
+  if (lo == 0 || lo > hi)
+    throw std::invalid_argument(fmt::format("'{}': the range must run from 1 byte upwards", spec));
+  std::vector<std::string> specs;
+  for (uint64_t ws = lo; ws <= hi && ws != 0; ws <<= 1)
+    specs.push_back(spec.substr(0, value) + format_size(ws) + spec.substr(end));
+  return specs;
+}
+
+}  // namespace
+
+std::vector<std::string> expand_workload_list(std::string_view text) {
+  std::vector<std::string> canonical;
+  for (const std::string& spec : split_specs(text)) {
+    for (const std::string& one : expand_ws_range(spec)) {
+      std::string name = format_workload_spec(parse_workload_spec(one));
+      if (std::find(canonical.begin(), canonical.end(), name) != canonical.end())
+        throw std::invalid_argument(fmt::format("workload '{}' given more than once", name));
+      canonical.push_back(std::move(name));
+    }
+  }
+  return canonical;
+}
+
+}  // namespace memvirt

@@ -1,0 +1,167 @@
+#include "timing/cpu_model.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "timing/cpu_presets.hpp"
+
+namespace memvirt {
+namespace {
+
+using nlohmann::json;
+
+// Reads dotted paths ("tlb.l1.4k.entries") out of a preset, refusing missing, non-numeric and
+// negative values with the field's name and the preset's origin.
+class PresetReader {
+ public:
+  PresetReader(const json& root, const std::string& origin) : root_(root), origin_(origin) {}
+
+  const json& at(const std::string& path) const {
+    const json* node = &root_;
+    std::istringstream parts(path);
+    for (std::string part; std::getline(parts, part, '.');) {
+      if (!node->is_object() || !node->contains(part)) fail(path, "is missing");
+      node = &(*node)[part];
+    }
+    return *node;
+  }
+  double number(const std::string& path) const {
+    const json& v = at(path);
+    if (!v.is_number()) fail(path, "must be a number");
+    if (v.get<double>() < 0) fail(path, "must not be negative");
+    return v.get<double>();
+  }
+  uint32_t count(const std::string& path) const {
+    const double v = number(path);
+    if (v != static_cast<double>(static_cast<uint32_t>(v))) fail(path, "must be a whole number");
+    return static_cast<uint32_t>(v);
+  }
+  std::string text(const std::string& path) const {
+    const json& v = at(path);
+    if (!v.is_string()) fail(path, "must be a string");
+    return v.get<std::string>();
+  }
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+    throw PresetError(fmt::format("CPU preset {}: field '{}' {}", origin_, path, what));
+  }
+
+ private:
+  const json& root_;
+  const std::string& origin_;
+};
+
+ReplacementKind replacement(const PresetReader& r, const std::string& path) {
+  const auto kind = parse_replacement(r.text(path));
+  if (!kind) r.fail(path, "must be \"lru\" or \"plru\"");
+  return *kind;
+}
+
+// {entries, ways} as sets x ways; zero entries (with `optional`) means no such structure.
+SetAssocGeometry geometry(const PresetReader& r, const std::string& path, bool optional,
+                          ReplacementKind kind) {
+  const uint32_t entries = r.count(path + ".entries");
+  const uint32_t ways = r.count(path + ".ways");
+  if (entries == 0 && optional) return {0, 0, kind};
+  if (entries == 0 || ways == 0) r.fail(path + ".entries", "must be at least 1");
+  if (entries % ways != 0) r.fail(path + ".ways", "must divide the entries");
+  return {entries / ways, ways, kind};
+}
+
+void read_tlb(const PresetReader& r, CpuModel& m) {
+  const ReplacementKind kind = replacement(r, "tlb.replacement");
+  m.tlb.replacement = kind;
+  constexpr std::array<const char*, 3> sizes = {"4k", "2m", "1g"};
+  for (size_t s = 0; s < sizes.size(); ++s) {
+    m.tlb.l1[s] = geometry(r, std::string("tlb.l1.") + sizes[s], false, kind);
+    m.tlb.l2[s] = geometry(r, std::string("tlb.l2.") + sizes[s], true, kind);
+  }
+  m.tlb_l1_hit = r.count("tlb.l1_hit_cycles");
+  m.tlb_l2_hit = r.count("tlb.l2_hit_cycles");
+}
+
+PscConfig read_psc(const PresetReader& r, const std::string& path) {
+  PscConfig c;
+  constexpr std::array<const char*, 3> names = {"pde", "pdpte", "pml4e"};  // levels 2, 3, 4
+  for (size_t i = 0; i < names.size(); ++i)
+    c.level[i + 2] = geometry(r, path + "." + names[i], true, ReplacementKind::kLru);
+  return c;
+}
+
+void read_walk(const PresetReader& r, CpuModel& m) {
+  m.walk_start = r.count("walk.start_cycles");
+  m.psc = read_psc(r, "walk.pwc");
+  m.nested_psc = read_psc(r, "walk.nested_pwc");
+  m.nested_tlb = geometry(r, "walk.nested_tlb", true, ReplacementKind::kLru);
+}
+
+void read_caches(const PresetReader& r, CpuModel& m) {
+  m.caches.replacement = replacement(r, "caches.replacement");
+  for (const char* level : {"l1d", "l2", "llc"}) {
+    const std::string p = std::string("caches.") + level;
+    const CacheLevelConfig c{uint64_t{r.count(p + ".size_kib")} * 1024, r.count(p + ".ways"),
+                             r.count(p + ".latency_cycles")};
+    if (c.ways == 0 || c.size_bytes % (uint64_t{64} * c.ways) != 0)
+      r.fail(p + ".ways", "must be at least 1 and divide the size in lines");
+    m.caches.levels.push_back(c);
+  }
+  m.caches.memory_latency = r.count("caches.memory_latency_cycles");
+  m.caches.prefetch_degree = r.count("caches.prefetch_degree");
+}
+
+void read_virt(const PresetReader& r, CpuModel& m) {
+  m.virt.vm_exit_entry = r.count("virt.vm_exit_entry_cycles");
+  m.virt.hypercall = r.count("virt.hypercall_cycles");
+  m.virt.guest_page_fault = r.count("virt.guest_page_fault_cycles");
+  m.virt.shadow_fault = r.count("virt.shadow_fault_cycles");
+  m.virt.shadow_sync = r.count("virt.shadow_sync_cycles");
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw PresetError(fmt::format("cannot read CPU preset '{}'", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+CpuModel parse_cpu_model(std::string_view text, const std::string& origin) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw PresetError(fmt::format("CPU preset {}: not valid JSON: {}", origin, e.what()));
+  }
+  const PresetReader r(root, origin);
+  CpuModel m;
+  m.origin = origin;
+  m.name = r.text("name");
+  m.core_ghz = r.number("core_ghz");
+  read_tlb(r, m);
+  read_walk(r, m);
+  read_caches(r, m);
+  read_virt(r, m);
+  return m;
+}
+
+CpuModel load_cpu_model(std::string_view what) {
+  for (const EmbeddedPreset& p : embedded_cpu_presets())
+    if (p.name == what) return parse_cpu_model(p.text, fmt::format("preset {}", what));
+  const std::string path(what);
+  if (path.find('/') == std::string::npos && path.find(".json") == std::string::npos)
+    throw PresetError(fmt::format("no CPU preset '{}' (presets: {}; or give a .json file)", path,
+                                  fmt::join(cpu_preset_names(), ", ")));
+  return parse_cpu_model(read_file(path), path);
+}
+
+std::vector<std::string> cpu_preset_names() {
+  std::vector<std::string> names;
+  for (const EmbeddedPreset& p : embedded_cpu_presets()) names.emplace_back(p.name);
+  return names;
+}
+
+}  // namespace memvirt

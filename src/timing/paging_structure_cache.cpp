@@ -1,0 +1,47 @@
+#include "timing/paging_structure_cache.hpp"
+
+#include <string>
+
+namespace memvirt {
+
+PagingStructureCache::PagingStructureCache(const PscConfig& config) {
+  for (size_t l = 2; l < caches_.size(); ++l)
+    if (config.level[l].ways > 0)
+      caches_[l].emplace(config.level[l], "paging-structure cache of level " + std::to_string(l));
+}
+
+std::optional<PscHit> PagingStructureCache::lookup(uint64_t root, uint32_t tag, uint64_t addr,
+                                                   int levels) {
+  for (int l = 2; l <= levels; ++l) {
+    auto& c = caches_[static_cast<size_t>(l)];
+    if (!c) continue;
+    const uint64_t p = prefix(addr, l);
+    const Entry* e = c->find(c->set_of(p), [&](const Entry& x) {
+      return x.prefix == p && x.root == root && x.tag == tag;
+    });
+    if (e) {
+      ++stats_.hits[static_cast<size_t>(l)];
+      return PscHit{l - 1, e->table, e->perm};
+    }
+  }
+  ++stats_.misses;
+  return std::nullopt;
+}
+
+void PagingStructureCache::fill(uint64_t root, uint32_t tag, uint64_t addr, int level,
+                                uint64_t table, uint8_t perm) {
+  auto& c = caches_[static_cast<size_t>(level)];
+  if (!c) return;
+  const uint64_t p = prefix(addr, level);
+  bool evicted = false;
+  c->slot(c->set_of(p), [&](const Entry& x) {
+    return x.prefix == p && x.root == root && x.tag == tag;
+  }, evicted) = Entry{p, root, tag, table, perm, true};
+}
+
+void PagingStructureCache::flush() {
+  for (auto& c : caches_)
+    if (c) c->invalidate_if([](const Entry&) { return true; });
+}
+
+}  // namespace memvirt

@@ -1,0 +1,33 @@
+#include "vmm/xen_vmm.hpp"
+
+namespace memvirt {
+
+std::optional<uint16_t> FrameOwners::owner_of(HostPhys hpa) const {
+  const auto it = owner_.find(hpa.align_down(page_bytes(frame_)).raw());
+  if (it == owner_.end()) return std::nullopt;
+  return it->second;
+}
+
+HostPhys XenDomain::allocate_backing() {
+  const HostPhys frame = P2mDomain::allocate_backing();
+  owners_.record(frame, vm());
+  return frame;
+}
+
+XenVmm::XenVmm(const VmmHostConfig& config, HostMemory& mem)
+    : config_(config), mem_(mem), owners_(config.backing) {}
+
+std::unique_ptr<Domain> XenVmm::create_domain(uint16_t vm) {
+  // Under nested paging the p2m is the EPT the hardware walks; otherwise only Xen reads it.
+  const FrameRole role =
+      config_.mode == PagingMode::kNested ? FrameRole::kNestedPageTable : FrameRole::kP2m;
+  auto d = std::make_unique<XenDomain>(
+      mem_, P2mDomainConfig{vm, config_.backing, config_.levels, role}, owners_);
+  // The domain builder gives every domain its start-of-day memory before it runs: the first
+  // frame, where the guest kernel's first page table (its first process's root) lives. So even
+  // Dom0, which runs no workload, owns memory from the start.
+  d->populate(GuestPhys(0));
+  return d;
+}
+
+}  // namespace memvirt

@@ -1,0 +1,129 @@
+#include "workload/trace/mvt_writer.hpp"
+
+#include <zstd.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "workload/trace/mvt_format.hpp"
+
+namespace memvirt {
+
+using namespace mvt;
+
+MvtWriter::MvtWriter(std::ostream& out, bool pids, int zstd_level)
+    : out_(out),
+      cctx_(ZSTD_createCCtx()),
+      ops_(kBlockRecords),
+      sizes_(kBlockRecords),
+      stream_(kBlockRecords * (kMaxRecordBytes - 2) + 8),
+      end_(stream_.data()),
+      raw_(kMaxRawBlockBytes),
+      compressed_(ZSTD_compressBound(kMaxRawBlockBytes)),
+      block_records_(kBlockRecords) {
+  if (cctx_ == nullptr) throw std::bad_alloc();
+  ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_compressionLevel, zstd_level);
+  // A damaged block is then caught by zstd itself, before its records are decoded.
+  ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_checksumFlag, 1);
+  std::vector<uint8_t> header(kMagic.begin(), kMagic.end());
+  header.resize(13);
+  store_le<uint16_t>(&header[8], kVersion);
+  store_le<uint16_t>(&header[10], pids ? kFlagPids : 0);
+  header[12] = static_cast<uint8_t>(kKindNames.size());
+  for (std::string_view name : kKindNames) {
+    header.push_back(static_cast<uint8_t>(name.size()));
+    header.insert(header.end(), name.begin(), name.end());
+  }
+  put(header.data(), header.size());
+}
+
+void MvtWriter::FreeCctx::operator()(ZSTD_CCtx_s* c) const { ZSTD_freeCCtx(c); }
+
+void MvtWriter::set_block_records(uint32_t n) {
+  if (n == 0 || n > kBlockRecords || records() != 0)
+    throw std::invalid_argument("mvt: block size must be set before writing, in [1, 65536]");
+  block_records_ = n;
+}
+
+void MvtWriter::encode(const TraceRecord& r) {
+  // Instruction fetches and data references each continue from their own last address, so
+  // both deltas stay small in a program that alternates between code and data.
+  uint64_t& prev = prev_[r.kind == TraceKind::kExecute];
+  const uint64_t delta = zigzag(r.addr - prev);
+  prev = r.addr;
+  const unsigned length = byte_length(delta);
+  const bool new_pid = r.pid != pid_;
+  ops_[count_] = static_cast<uint8_t>(static_cast<unsigned>(r.kind) | length << kOpLengthShift |
+                                      (new_pid ? kOpPid : 0));
+  store_le<uint64_t>(end_, delta);  // stream_ has room for a whole word past the last record
+  end_ += length;
+  sizes_[count_] = r.size < kSizeEscape ? static_cast<uint8_t>(r.size) : kSizeEscape;
+  if (r.size >= kSizeEscape) {
+    store_le<uint16_t>(end_, r.size);
+    end_ += 2;
+  }
+  if (new_pid) {
+    store_le<uint32_t>(end_, r.pid);
+    end_ += 4;
+  }
+  pid_ = r.pid;
+  ++count_;
+}
+
+void MvtWriter::flush_block() {
+  if (count_ == 0) return;
+  const size_t stream_bytes = static_cast<size_t>(end_ - stream_.data());
+  std::copy_n(ops_.begin(), count_, raw_.begin());
+  std::copy_n(sizes_.begin(), count_, raw_.begin() + count_);
+  std::copy_n(stream_.begin(), stream_bytes, raw_.begin() + 2 * count_);
+  const size_t raw_bytes = 2 * size_t{count_} + stream_bytes;
+  const size_t packed = ZSTD_compress2(cctx_.get(), compressed_.data(), compressed_.size(),
+                                       raw_.data(), raw_bytes);
+  if (ZSTD_isError(packed))
+    throw std::runtime_error(std::string("mvt: zstd: ") + ZSTD_getErrorName(packed));
+  index_.push_back({offset_, first_record_});
+  uint8_t header[kBlockHeaderBytes];
+  std::copy(kBlockTag.begin(), kBlockTag.end(), header);
+  store_le<uint32_t>(header + 4, count_);
+  store_le<uint32_t>(header + 8, static_cast<uint32_t>(raw_bytes));
+  store_le<uint32_t>(header + 12, static_cast<uint32_t>(packed));
+  put(header, sizeof header);
+  put(compressed_.data(), packed);
+  first_record_ += count_;
+  count_ = 0;
+  end_ = stream_.data();
+  prev_[0] = prev_[1] = 0;  // blocks decode on their own, so a reader can start at any of them
+  pid_ = 0;
+}
+
+void MvtWriter::finish() {
+  if (finished_) return;
+  flush_block();
+  const uint64_t index_offset = offset_;
+  std::vector<uint8_t> index(4 + 8 + index_.size() * kIndexEntryBytes + 8 + kTrailerBytes);
+  uint8_t* p = index.data();
+  std::copy(kIndexTag.begin(), kIndexTag.end(), p);
+  store_le<uint64_t>(p + 4, index_.size());
+  p += 12;
+  for (const MvtBlockEntry& e : index_) {
+    store_le<uint64_t>(p, e.offset);
+    store_le<uint64_t>(p + 8, e.first_record);
+    p += kIndexEntryBytes;
+  }
+  store_le<uint64_t>(p, first_record_);
+  store_le<uint64_t>(p + 8, index_offset);
+  std::copy(kTrailerMagic.begin(), kTrailerMagic.end(), p + 16);
+  put(index.data(), index.size());
+  out_.flush();
+  if (!out_) throw std::ios_base::failure("mvt: cannot write the trace");
+  finished_ = true;
+}
+
+void MvtWriter::put(const uint8_t* data, size_t size) {
+  out_.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  if (!out_) throw std::ios_base::failure("mvt: cannot write the trace");
+  offset_ += size;
+}
+
+}  // namespace memvirt

@@ -1,0 +1,95 @@
+// The cycle ledger and the presets: every mode's categories add up to the total, each component
+// charges what it caused, runs are reproducible, and a bad preset is refused by field name.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/engine.hpp"
+#include "timing/cpu_model.hpp"
+#include "timing/cpu_presets.hpp"
+#include "workload/spec.hpp"
+
+namespace memvirt {
+namespace {
+
+SimConfig timed(PagingMode mode) {
+  SimConfig c;
+  c.mode = mode;
+  if (mode == PagingMode::kPv) c.model = VmmModel::kXen;
+  c.cpu = std::make_shared<const CpuModel>(load_cpu_model("zen3"));
+  c.tlb = tlb_config_for(c.cpu->tlb);
+  return c;
+}
+
+RunResult run(PagingMode mode) {
+  return simulate(timed(mode),
+                  parse_workload_spec("listwalk:ws=4MiB,npad=7,order=random,steps=20000"));
+}
+
+TEST(TimingLedger, CategoriesAddUpAndEachEventIsChargedItsCost) {
+  for (PagingMode mode : {PagingMode::kNative, PagingMode::kShadow, PagingMode::kPv,
+                          PagingMode::kNested}) {
+    const RunResult r = run(mode);
+    const VirtCosts& v = r.config.cpu->virt;
+    SCOPED_TRACE(std::string(paging_mode_name(mode)));
+    ASSERT_TRUE(r.timed);
+    uint64_t sum = 0;
+    for (uint64_t c : r.cycles.by_category) sum += c;
+    EXPECT_EQ(r.cycles.total(), sum);
+    EXPECT_GT(r.cycles[CycleCategory::kData], 0u);
+    EXPECT_EQ(r.cycles[CycleCategory::kVmExit], r.vm_exits.total() * v.vm_exit_entry);
+    EXPECT_EQ(r.cycles[CycleCategory::kGuestPageFault], r.guest_page_faults * v.guest_page_fault);
+    EXPECT_EQ(r.cycles[CycleCategory::kHypercall], r.hypercalls * v.hypercall);
+    EXPECT_EQ(r.cycles[CycleCategory::kShadow],
+              r.shadow_faults * v.shadow_fault + r.shadow_syncs * v.shadow_sync);
+    EXPECT_EQ(r.cycles[CycleCategory::kNestedWalk] > 0, mode == PagingMode::kNested);
+  }
+}
+
+TEST(TimingLedger, SameConfigAndSeedGiveIdenticalCycles) {
+  const RunResult a = run(PagingMode::kNested);
+  const RunResult b = run(PagingMode::kNested);
+  EXPECT_EQ(a.cycles.by_category, b.cycles.by_category);
+}
+
+// The zen3 preset's text with one field changed by `edit`.
+std::string zen3_with(const std::function<void(nlohmann::json&)>& edit) {
+  for (const EmbeddedPreset& p : embedded_cpu_presets())
+    if (p.name == "zen3") {
+      nlohmann::json j = nlohmann::json::parse(p.text);
+      edit(j);
+      return j.dump();
+    }
+  return {};
+}
+
+std::string refusal(const std::string& text) {
+  try {
+    parse_cpu_model(text, "my.json");
+  } catch (const PresetError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(TimingPreset, EveryEmbeddedPresetLoads) {
+  for (const std::string& name : cpu_preset_names()) EXPECT_NO_THROW(load_cpu_model(name)) << name;
+  EXPECT_GE(cpu_preset_names().size(), 3u);
+}
+
+TEST(TimingPreset, AMissingFieldIsRefusedByName) {
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["caches"]["l2"].erase("latency_cycles"); })),
+            "CPU preset my.json: field 'caches.l2.latency_cycles' is missing");
+}
+
+TEST(TimingPreset, ANegativeFieldIsRefusedByName) {
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["virt"]["vm_exit_entry_cycles"] = -5; })),
+            "CPU preset my.json: field 'virt.vm_exit_entry_cycles' must not be negative");
+}
+
+TEST(TimingPreset, AnUnknownPresetNameIsRefused) {
+  EXPECT_THROW(load_cpu_model("pentium"), PresetError);
+}
+
+}  // namespace
+}  // namespace memvirt
