@@ -27,8 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const memvirt::TraceError&) {
   }
   try {
-    memvirt::ChampSimReader xz(std::make_unique<memvirt::XzSource>(
-        std::make_unique<memvirt::MemorySource>(bytes)));
+    memvirt::ChampSimReader xz(
+        std::make_unique<memvirt::XzSource>(std::make_unique<memvirt::MemorySource>(bytes)));
     drain(xz);
   } catch (const memvirt::TraceError&) {
   }

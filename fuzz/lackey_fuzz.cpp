@@ -9,8 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
-    memvirt::LackeyReader reader(std::make_unique<memvirt::MemorySource>(
-        std::span<const uint8_t>(data, size)));
+    memvirt::LackeyReader reader(
+        std::make_unique<memvirt::MemorySource>(std::span<const uint8_t>(data, size)));
     // Batches of 3 split M lines across calls too.
     std::vector<memvirt::TraceRecord> buf(3);
     while (reader.read(buf) != 0) {

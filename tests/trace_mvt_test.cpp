@@ -25,12 +25,16 @@ std::vector<TraceRecord> random_records(size_t n, uint64_t seed) {
   uint64_t addr = 0x400000;
   for (size_t i = 0; i < n; ++i) {
     const uint64_t r = rng.next_below(100);
-    if (r < 5) addr = rng.next_u64();                 // anywhere in 64 bits
-    else if (r < 8) addr = r == 5 ? 0 : ~uint64_t{0};  // the extremes
-    else addr += rng.next_below(4096) - 2048;
+    if (r < 5)
+      addr = rng.next_u64();  // anywhere in 64 bits
+    else if (r < 8)
+      addr = r == 5 ? 0 : ~uint64_t{0};  // the extremes
+    else
+      addr += rng.next_below(4096) - 2048;
     const uint16_t size = r < 10 ? static_cast<uint16_t>(rng.next_below(65536))
                                  : static_cast<uint16_t>(rng.next_below(16));
-    const uint32_t pid = r < 2 ? static_cast<uint32_t>(rng.next_u64()) : static_cast<uint32_t>(i / 500);
+    const uint32_t pid =
+        r < 2 ? static_cast<uint32_t>(rng.next_u64()) : static_cast<uint32_t>(i / 500);
     out.push_back({addr, pid, size, static_cast<TraceKind>(rng.next_below(3))});
   }
   return out;

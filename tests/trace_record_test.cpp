@@ -33,8 +33,8 @@ TEST(TraceRecord, RecordedTraceMatchesLackeysText) {
   if (!valgrind_present()) GTEST_SKIP() << "valgrind is not installed: apt-get install valgrind";
   const fs::path mvt = scratch(".mvt");
   const fs::path text = scratch(".lackey");
-  ASSERT_EQ(run_shell(std::string(MEMVIRT_BIN) + " record -o " + mvt.string() +
-                      " --lackey-text " + text.string() + " -- /bin/true >/dev/null"),
+  ASSERT_EQ(run_shell(std::string(MEMVIRT_BIN) + " record -o " + mvt.string() + " --lackey-text " +
+                      text.string() + " -- /bin/true >/dev/null"),
             0);
   auto from_mvt = open_trace(mvt.string(), TraceSpec::Format::kAuto);
   auto from_text = open_trace(text.string(), TraceSpec::Format::kAuto);

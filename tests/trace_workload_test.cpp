@@ -1,5 +1,7 @@
 // `--workload trace:FILE`: the spec, and the workload that maps what a trace touches before
 // replaying it, so that a real program's addresses run without a segfault in every mode.
+#include "workload/trace/trace_workload.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,7 +13,6 @@
 #include "workload/trace/lackey_reader.hpp"
 #include "workload/trace/mvt_reader.hpp"
 #include "workload/trace/mvt_writer.hpp"
-#include "workload/trace/trace_workload.hpp"
 
 namespace memvirt {
 namespace {
@@ -120,8 +121,8 @@ TEST(TraceWorkloadMachine, RunsWithoutSegfaultsInEveryMode) {
 }
 
 TEST(TraceWorkloadMachine, SpecOpensTheFileAndDetectsItsFormat) {
-  const fs::path path = fs::temp_directory_path() /
-                        ("memvirt-trace-" + std::to_string(::getpid()) + ".lackey");
+  const fs::path path =
+      fs::temp_directory_path() / ("memvirt-trace-" + std::to_string(::getpid()) + ".lackey");
   std::ofstream(path) << "I  0401000,3\n L 1fff000708,8\n";
   const auto events = test::stream("trace:" + path.string());
   EXPECT_EQ(test::count_kind(events, EventKind::kMmap), 2u);

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "cli/compare_command.hpp"
 #include "cli/experiment_command.hpp"
 #include "cli/measure_command.hpp"
 #include "cli/record_command.hpp"
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   app.failure_message(usage_failure);
   memvirt::SimCommand sim(app);
   memvirt::MeasureCommand measure(app);
+  memvirt::CompareCommand compare(app);
   memvirt::ExperimentCommand experiment(app);
   memvirt::RecordCommand record(app);
   memvirt::SweepCommand sweep(app);
@@ -58,15 +60,17 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     if (!sim.selected() && !measure.selected() && !experiment.selected() && !sweep.selected() &&
-        !plot.selected() && !merge.selected() && !record.selected())
+        !plot.selected() && !merge.selected() && !record.selected() && !compare.selected())
       throw CLI::RequiredError(
-          "a subcommand (sim, measure, experiment, sweep, plot, merge, record)");
+          "a subcommand (sim, measure, compare, experiment, sweep, plot, merge, record)");
   } catch (const CLI::ParseError& e) {
     return finish_parse(app, e);
   }
   try {
     if (measure.selected()) {
       measure.run();
+    } else if (compare.selected()) {
+      compare.run();
     } else if (experiment.selected()) {
       experiment.run();
     } else if (record.selected()) {

@@ -56,7 +56,8 @@ size_t FileSource::read(std::span<uint8_t> out) {
 
 void FileSource::seek(uint64_t offset) {
   if (!size_) ByteSource::seek(offset);
-  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) throw os_error("cannot seek " + name());
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0)
+    throw os_error("cannot seek " + name());
 }
 
 size_t MemorySource::read(std::span<uint8_t> out) {

@@ -10,7 +10,7 @@
 namespace memvirt {
 namespace {
 
-constexpr size_t kChunkInstructions = 4096;
+constexpr size_t kChunkInstructions = 1024;  // 64 KiB
 
 uint64_t load_u64(const uint8_t* p) {
   uint64_t v;
@@ -36,9 +36,9 @@ bool ChampSimReader::refill() {
   chunk_pos_ = 0;
   if (chunk_end_ % kRecordBytes != 0) {
     const uint64_t at = offset_ + chunk_end_ / kRecordBytes * kRecordBytes;
-    throw TraceError(src_->name(), at,
-                     "truncated record: expected 64 bytes, found " +
-                         std::to_string(chunk_end_ % kRecordBytes));
+    throw TraceError(
+        src_->name(), at,
+        "truncated record: expected 64 bytes, found " + std::to_string(chunk_end_ % kRecordBytes));
   }
   return chunk_end_ != 0;
 }
@@ -53,8 +53,9 @@ void ChampSimReader::expand(const uint8_t* instr, uint64_t offset) {
     const uint64_t addr = load_u64(instr + field);
     if (field != 0 && addr == 0) return;  // an unused memory operand
     if (!canonical(addr))
-      throw TraceError(src_->name(), offset + field,
-                       fmt::format("address overflow: {:#x} is not a canonical x86-64 address", addr));
+      throw TraceError(
+          src_->name(), offset + field,
+          fmt::format("address overflow: {:#x} is not a canonical x86-64 address", addr));
     records_[count_++] = TraceRecord{addr, 0, 0, kind};
   };
   add(0, TraceKind::kExecute);

@@ -27,8 +27,8 @@ class ChampSimReader final : public TraceReader {
   void expand(const uint8_t* instr, uint64_t offset);
 
   std::unique_ptr<ByteSource> src_;
-  std::vector<uint8_t> chunk_;  // whole instructions read at once
-  uint64_t offset_ = 0;         // input offset of the next instruction
+  std::vector<uint8_t> chunk_;          // whole instructions read at once
+  uint64_t offset_ = 0;                 // input offset of the next instruction
   std::array<TraceRecord, 7> records_;  // the current instruction's, at most 1 + 4 + 2
   unsigned count_ = 0;
   unsigned pos_ = 0;

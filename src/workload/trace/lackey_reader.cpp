@@ -51,7 +51,8 @@ class Fields {
       if (value > UINT16_MAX) fail("size overflow: above 65535 bytes");
     }
     if (pos_ == start) fail("expected a decimal size, found " + shown(line_.substr(pos_)));
-    if (pos_ != line_.size()) fail("expected the end of the line, found " + shown(line_.substr(pos_)));
+    if (pos_ != line_.size())
+      fail("expected the end of the line, found " + shown(line_.substr(pos_)));
     return static_cast<uint16_t>(value);
   }
 
@@ -73,12 +74,15 @@ LackeyReader::LackeyReader(std::unique_ptr<ByteSource> source)
 unsigned LackeyReader::parse(std::string_view line, uint64_t offset, TraceRecord (&out)[2]) const {
   const std::string_view tag = line.substr(0, 3);
   TraceKind kind = TraceKind::kRead;
-  if (tag == "I  ") kind = TraceKind::kExecute;
-  else if (tag == " S ") kind = TraceKind::kWrite;
+  if (tag == "I  ")
+    kind = TraceKind::kExecute;
+  else if (tag == " S ")
+    kind = TraceKind::kWrite;
   else if (tag != " L " && tag != " M ")
     throw TraceError(lines_.name(), offset,
                      "expected a lackey record ('I  ', ' L ', ' S ' or ' M ' then addr,size) or "
-                     "a '==pid==' line, found " + shown(line));
+                     "a '==pid==' line, found " +
+                         shown(line));
   Fields f(lines_.name(), offset, line, 3);
   const uint64_t addr = f.address();
   f.comma();
@@ -102,8 +106,10 @@ size_t LackeyReader::read(std::span<TraceRecord> out) {
     TraceRecord parsed[2];
     const unsigned n = parse(line, offset, parsed);
     out[count++] = parsed[0];
-    if (n == 2 && count < out.size()) out[count++] = parsed[1];
-    else if (n == 2) pending_ = parsed[1];
+    if (n == 2 && count < out.size())
+      out[count++] = parsed[1];
+    else if (n == 2)
+      pending_ = parsed[1];
   }
   return count;
 }

@@ -73,9 +73,11 @@ pid_t spawn_valgrind(const std::vector<std::string>& command, int log_fd) {
   pid_t pid = 0;
   const int err = ::posix_spawnp(&pid, "valgrind", nullptr, nullptr, argv.data(), environ);
   if (err == ENOENT)
-    throw std::runtime_error("record: valgrind is not installed or not on PATH; install it "
-                             "(Debian/Ubuntu: apt-get install valgrind)");
-  if (err != 0) throw std::system_error(err, std::generic_category(), "record: cannot run valgrind");
+    throw std::runtime_error(
+        "record: valgrind is not installed or not on PATH; install it "
+        "(Debian/Ubuntu: apt-get install valgrind)");
+  if (err != 0)
+    throw std::system_error(err, std::generic_category(), "record: cannot run valgrind");
   return pid;
 }
 

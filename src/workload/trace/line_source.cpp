@@ -18,8 +18,8 @@ bool LineSource::fill() {
   buf_offset_ += begin_;
   end_ -= begin_;
   begin_ = 0;
-  const size_t got = src_->read({reinterpret_cast<uint8_t*>(buf_.data()) + end_,
-                                 buf_.size() - end_});
+  const size_t got =
+      src_->read({reinterpret_cast<uint8_t*>(buf_.data()) + end_, buf_.size() - end_});
   eof_ = end_ + got < buf_.size();
   end_ += got;
   return got != 0;
@@ -42,14 +42,15 @@ bool LineSource::next(std::string_view& line, uint64_t& offset) {
   for (;;) {
     const char* start = buf_.data() + begin_;
     const void* nl = std::memchr(start, '\n', end_ - begin_);
-    const size_t length = nl ? static_cast<size_t>(static_cast<const char*>(nl) - start)
-                             : end_ - begin_;
+    const size_t length =
+        nl ? static_cast<size_t>(static_cast<const char*>(nl) - start) : end_ - begin_;
     if (nl == nullptr && length < max_line_ && fill()) continue;
     offset = buf_offset_ + begin_;
     if (length >= max_line_) {
       if (!skippable_(std::string_view(start, max_line_)))
-        throw TraceError(name(), offset, "line of " + std::to_string(max_line_) +
-                                             " bytes or more (expected one trace record per line)");
+        throw TraceError(name(), offset,
+                         "line of " + std::to_string(max_line_) +
+                             " bytes or more (expected one trace record per line)");
       skip_long_line();
       continue;
     }

@@ -10,8 +10,8 @@ namespace {
 // What one op byte means, worked out once per block for all 256 values so that the loop does
 // a table load instead of shifts, masks and checks.
 struct Op {
-  uint64_t mask;     // of the delta's bytes in an 8-byte load
-  uint8_t length;    // bytes of the delta
+  uint64_t mask;   // of the delta's bytes in an 8-byte load
+  uint8_t length;  // bytes of the delta
   TraceKind kind;
   bool pid;
   bool valid;
@@ -34,7 +34,8 @@ std::array<Op, 256> op_table(const KindTable& kinds) {
 }
 
 void fail_op(const uint8_t* raw, const uint8_t* op, const KindTable& kinds) {
-  if ((*op & 3u) >= kinds.count) fail(raw, op, "unknown record kind code " + std::to_string(*op & 3u));
+  if ((*op & 3u) >= kinds.count)
+    fail(raw, op, "unknown record kind code " + std::to_string(*op & 3u));
   fail(raw, op, "bad op byte " + std::to_string(*op) + " (reserved bit or delta length above 8)");
 }
 
@@ -74,8 +75,9 @@ void decode_block(const uint8_t* raw, size_t raw_bytes, uint32_t count, const Ki
   }
   if (p > end) fail(raw, end, "truncated block: the last record runs past its end");
   if (p < end)
-    fail(raw, p, "expected the end of the block after " + std::to_string(count) +
-                     " records, found " + std::to_string(end - p) + " more bytes");
+    fail(raw, p,
+         "expected the end of the block after " + std::to_string(count) + " records, found " +
+             std::to_string(end - p) + " more bytes");
 }
 
 }  // namespace memvirt::mvt

@@ -44,13 +44,13 @@ inline constexpr size_t kMaxRawBlockBytes = kBlockRecords * kMaxRecordBytes;
 // raw buffer carries zero padding that one record's reads cannot run past.
 inline constexpr size_t kRawPadding = 32;
 
-constexpr uint64_t zigzag(uint64_t delta) {
-  return (delta << 1) ^ (0 - (delta >> 63));
-}
+constexpr uint64_t zigzag(uint64_t delta) { return (delta << 1) ^ (0 - (delta >> 63)); }
 constexpr uint64_t unzigzag(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
 
 // Bytes needed for `v`, 0 for 0.
-constexpr unsigned byte_length(uint64_t v) { return v == 0 ? 0 : (64 - std::countl_zero(v) + 7) / 8; }
+constexpr unsigned byte_length(uint64_t v) {
+  return v == 0 ? 0 : (64 - std::countl_zero(v) + 7) / 8;
+}
 
 // Folds one block index entry into a running hash (splitmix64-style mixing).
 constexpr uint64_t hash_entry(uint64_t hash, uint64_t offset, uint64_t first_record) {

@@ -60,8 +60,8 @@ void MvtReader::load_index() {
   offset_ = at;
   read_exact(buf, 12, at, "the index header");
   const uint64_t blocks = load_le<uint64_t>(buf + 4);
-  if (!std::equal(kIndexTag.begin(), kIndexTag.end(), buf) ||
-      blocks > *size / kIndexEntryBytes || blocks * kIndexEntryBytes != *size - kTrailerBytes - 20 - at)
+  if (!std::equal(kIndexTag.begin(), kIndexTag.end(), buf) || blocks > *size / kIndexEntryBytes ||
+      blocks * kIndexEntryBytes != *size - kTrailerBytes - 20 - at)
     fail(at, "bad block index (expected MVI1 and a block count that fits the file)");
   index_.resize(blocks);
   uint64_t next_first = 0;  // blocks hold at least one record each, in order
@@ -87,8 +87,9 @@ uint64_t MvtReader::total_records() {
 
 void MvtReader::seek_record(uint64_t n) {
   load_index();
-  const auto next = std::upper_bound(index_.begin(), index_.end(), n,
-      [](uint64_t v, const MvtBlockEntry& e) { return v < e.first_record; });
+  const auto next =
+      std::upper_bound(index_.begin(), index_.end(), n,
+                       [](uint64_t v, const MvtBlockEntry& e) { return v < e.first_record; });
   if (next == index_.begin() || n >= total_) {
     ended_ = true;
     block_.clear();

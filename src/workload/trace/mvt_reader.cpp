@@ -63,8 +63,8 @@ void MvtReader::read_header() {
   if (got < kMagic.size() || !starts_with(h, kMagic))
     fail(0, "bad magic: expected an .mvt header (" + hex(kMagic) + "), found " +
                 hex({h, std::min(got, kMagic.size())}));
-  if (got < sizeof h) fail(got, "truncated header: expected 13 bytes, found " +
-                                    std::to_string(got));
+  if (got < sizeof h)
+    fail(got, "truncated header: expected 13 bytes, found " + std::to_string(got));
   if (load_le<uint16_t>(h + 8) != kVersion)
     fail(8, "unsupported version " + std::to_string(load_le<uint16_t>(h + 8)) +
                 " (this reader knows version " + std::to_string(kVersion) + ")");
@@ -137,7 +137,8 @@ void MvtReader::decode(uint64_t at, uint32_t count, uint32_t raw_bytes, uint32_t
   compressed_.resize(packed);
   read_exact(compressed_.data(), packed, at + kBlockHeaderBytes, "the compressed block");
   raw_.resize(raw_bytes + kRawPadding);
-  const size_t got = ZSTD_decompressDCtx(dctx_.get(), raw_.data(), raw_bytes, compressed_.data(), packed);
+  const size_t got =
+      ZSTD_decompressDCtx(dctx_.get(), raw_.data(), raw_bytes, compressed_.data(), packed);
   if (ZSTD_isError(got))
     fail(at + kBlockHeaderBytes, std::string("corrupt block: zstd: ") + ZSTD_getErrorName(got));
   if (got != raw_bytes)

@@ -47,20 +47,20 @@ class MvtReader final : public TraceReader {
     void operator()(ZSTD_DCtx_s* d) const;
   };
   std::unique_ptr<ZSTD_DCtx_s, FreeDctx> dctx_;  // freed even if the constructor throws
-  uint64_t offset_ = 0;  // of the next byte src_ gives
+  uint64_t offset_ = 0;                          // of the next byte src_ gives
   mvt::KindTable kinds_;
   bool has_pids_ = false;
   std::vector<uint8_t> compressed_;
   std::vector<uint8_t> raw_;
   std::vector<TraceRecord> block_;
-  size_t pos_ = 0;              // next record of block_
-  uint64_t blocks_seen_ = 0;    // blocks before the current position
-  uint64_t records_seen_ = 0;   // records in them
+  size_t pos_ = 0;             // next record of block_
+  uint64_t blocks_seen_ = 0;   // blocks before the current position
+  uint64_t records_seen_ = 0;  // records in them
   bool ended_ = false;
   // A hash of (offset, first record) of every block read since the start, compared with the
   // index at the end, so that the index is checked without keeping a list of the blocks.
   uint64_t blocks_hash_ = 0;
-  bool from_start_ = true;  // false once seek_record() has moved
+  bool from_start_ = true;            // false once seek_record() has moved
   std::vector<MvtBlockEntry> index_;  // loaded by seek_record() only
   uint64_t total_ = 0;
 };

@@ -78,8 +78,8 @@ void MvtWriter::flush_block() {
   std::copy_n(sizes_.begin(), count_, raw_.begin() + count_);
   std::copy_n(stream_.begin(), stream_bytes, raw_.begin() + 2 * count_);
   const size_t raw_bytes = 2 * size_t{count_} + stream_bytes;
-  const size_t packed = ZSTD_compress2(cctx_.get(), compressed_.data(), compressed_.size(),
-                                       raw_.data(), raw_bytes);
+  const size_t packed =
+      ZSTD_compress2(cctx_.get(), compressed_.data(), compressed_.size(), raw_.data(), raw_bytes);
   if (ZSTD_isError(packed))
     throw std::runtime_error(std::string("mvt: zstd: ") + ZSTD_getErrorName(packed));
   index_.push_back({offset_, first_record_});

@@ -64,14 +64,16 @@ Format by_content(const std::vector<uint8_t>& head) {
 Format detect(const std::string& path, const std::vector<uint8_t>& head) {
   static constexpr uint8_t kGzipMagic[2] = {0x1f, 0x8b};
   if (has_prefix(head, kGzipMagic, sizeof kGzipMagic))
-    throw TraceError(path, 0, "gzip-compressed trace: gunzip it first (ChampSim traces may be "
-                              "read xz-compressed)");
+    throw TraceError(path, 0,
+                     "gzip-compressed trace: gunzip it first (ChampSim traces may be "
+                     "read xz-compressed)");
   Format f = by_content(head);
   if (f == Format::kAuto) f = by_name(path);
   if (f == Format::kAuto)
-    throw TraceError(path, 0, "cannot tell the trace format from its first bytes or its name "
-                              "(expected .mvt, xz, lackey text, or a name ending in .mvt, "
-                              ".champsim or .lackey); give format=mvt|lackey|champsim");
+    throw TraceError(path, 0,
+                     "cannot tell the trace format from its first bytes or its name "
+                     "(expected .mvt, xz, lackey text, or a name ending in .mvt, "
+                     ".champsim or .lackey); give format=mvt|lackey|champsim");
   return f;
 }
 
@@ -95,10 +97,13 @@ std::unique_ptr<TraceReader> open_trace(const std::string& path, Format format) 
   const bool xz = has_prefix(head, kXzMagic, sizeof kXzMagic);
   std::unique_ptr<ByteSource> src = std::make_unique<PeekedSource>(std::move(raw), std::move(head));
   switch (format) {
-    case Format::kMvt: return std::make_unique<MvtReader>(std::move(src));
-    case Format::kLackey: return std::make_unique<LackeyReader>(std::move(src));
+    case Format::kMvt:
+      return std::make_unique<MvtReader>(std::move(src));
+    case Format::kLackey:
+      return std::make_unique<LackeyReader>(std::move(src));
     case Format::kChampSim:
-    case Format::kAuto: break;
+    case Format::kAuto:
+      break;
   }
   if (xz) src = std::make_unique<XzSource>(std::move(src));
   return std::make_unique<ChampSimReader>(std::move(src));

@@ -8,9 +8,12 @@ namespace memvirt {
 
 const char* trace_kind_name(TraceKind kind) {
   switch (kind) {
-    case TraceKind::kRead: return "read";
-    case TraceKind::kWrite: return "write";
-    case TraceKind::kExecute: return "execute";
+    case TraceKind::kRead:
+      return "read";
+    case TraceKind::kWrite:
+      return "write";
+    case TraceKind::kExecute:
+      return "execute";
   }
   return "?";
 }

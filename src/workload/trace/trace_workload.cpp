@@ -10,9 +10,12 @@ constexpr size_t kBatch = 4096;
 
 EventKind event_kind(TraceKind kind) {
   switch (kind) {
-    case TraceKind::kRead: return EventKind::kRead;
-    case TraceKind::kWrite: return EventKind::kWrite;
-    case TraceKind::kExecute: return EventKind::kExecute;
+    case TraceKind::kRead:
+      return EventKind::kRead;
+    case TraceKind::kWrite:
+      return EventKind::kWrite;
+    case TraceKind::kExecute:
+      return EventKind::kExecute;
   }
   return EventKind::kRead;
 }

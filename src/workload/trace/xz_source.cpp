@@ -11,13 +11,20 @@ namespace {
 
 std::string lzma_problem(lzma_ret r) {
   switch (r) {
-    case LZMA_FORMAT_ERROR: return "bad magic: expected an xz stream (fd 37 7a 58 5a 00)";
-    case LZMA_OPTIONS_ERROR: return "unsupported xz options";
-    case LZMA_DATA_ERROR: return "corrupt xz data";
-    case LZMA_BUF_ERROR: return "truncated xz stream: expected more compressed data";
-    case LZMA_MEMLIMIT_ERROR: return "the xz stream needs a dictionary above 256 MiB";
-    case LZMA_MEM_ERROR: return "out of memory for the xz decoder";
-    default: return "xz decoder error " + std::to_string(static_cast<int>(r));
+    case LZMA_FORMAT_ERROR:
+      return "bad magic: expected an xz stream (fd 37 7a 58 5a 00)";
+    case LZMA_OPTIONS_ERROR:
+      return "unsupported xz options";
+    case LZMA_DATA_ERROR:
+      return "corrupt xz data";
+    case LZMA_BUF_ERROR:
+      return "truncated xz stream: expected more compressed data";
+    case LZMA_MEMLIMIT_ERROR:
+      return "the xz stream needs a dictionary above 256 MiB";
+    case LZMA_MEM_ERROR:
+      return "out of memory for the xz decoder";
+    default:
+      return "xz decoder error " + std::to_string(static_cast<int>(r));
   }
 }
 
@@ -48,8 +55,10 @@ size_t XzSource::read(std::span<uint8_t> out) {
       in_done_ = dec_->strm.avail_in < buf_.size();
     }
     const lzma_ret r = lzma_code(&dec_->strm, in_done_ ? LZMA_FINISH : LZMA_RUN);
-    if (r == LZMA_STREAM_END) finished_ = true;
-    else if (r != LZMA_OK) throw TraceError(name(), dec_->strm.total_in, lzma_problem(r));
+    if (r == LZMA_STREAM_END)
+      finished_ = true;
+    else if (r != LZMA_OK)
+      throw TraceError(name(), dec_->strm.total_in, lzma_problem(r));
   }
   return out.size() - dec_->strm.avail_out;
 }
