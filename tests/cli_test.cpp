@@ -1,64 +1,18 @@
 // The real `memvirt` binary: exit codes, error messages naming the bad flag, and its outputs.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "support/run_binary.hpp"
 
 namespace memvirt {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// A file name no other test process uses: ctest runs tests in parallel.
-fs::path scratch_file(const std::string& stem) {
-  static int counter = 0;
-  return fs::temp_directory_path() /
-         (stem + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string shell_quote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-// Runs memvirt with `args`, capturing stdout through the pipe and stderr through a file.
-Outcome run(const std::vector<std::string>& args) {
-  const fs::path err_path = scratch_file("memvirt-cli-stderr");
-  std::string command = shell_quote(MEMVIRT_BIN);
-  for (const std::string& a : args) command += " " + shell_quote(a);
-  command += " 2>" + shell_quote(err_path.string());
-  Outcome o;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return o;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) o.out.append(buf, n);
-  const int status = pclose(pipe);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.err = read_file(err_path);
-  fs::remove(err_path);
-  return o;
-}
+using namespace test;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -67,7 +21,7 @@ bool contains(const std::string& text, const std::string& part) {
 // Expects a usage error (exit 2, nothing on stdout) whose message contains every fragment.
 void expect_usage_error(const std::vector<std::string>& args,
                         const std::vector<std::string>& fragments) {
-  const Outcome o = run(args);
+  const Outcome o = run_memvirt(args);
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_EQ(o.out, "");
   for (const std::string& f : fragments) EXPECT_TRUE(contains(o.err, f)) << f << " in: " << o.err;
@@ -120,7 +74,7 @@ TEST(Cli, MissingSubcommandOrWorkloadIsUsageError) {
 }
 
 TEST(Cli, HelpDescribesEveryFlagWithAnExample) {
-  const Outcome o = run({"sim", "--help"});
+  const Outcome o = run_memvirt({"sim", "--help"});
   EXPECT_EQ(o.exit_code, 0);
   for (const char* flag : {"--workload", "--mode", "--page", "--nested-page", "--levels",
                            "--nested-levels", "--seed", "--json"}) {
@@ -131,17 +85,17 @@ TEST(Cli, HelpDescribesEveryFlagWithAnExample) {
 }
 
 TEST(Cli, TopLevelHelpListsSubcommandsAndVersionPrintsIt) {
-  const Outcome help = run({"--help"});
+  const Outcome help = run_memvirt({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_TRUE(contains(help.out, "sim"));
-  const Outcome version = run({"--version"});
+  const Outcome version = run_memvirt({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out, "0.1.0\n");
 }
 
 TEST(Cli, SmallRunPrintsTableAndWritesJsonWithOneRowPerModeInOrder) {
   const fs::path json_path = scratch_file("memvirt-cli-report");
-  const Outcome o = run({"sim", "--workload", kSmall, "--json", json_path.string()});
+  const Outcome o = run_memvirt({"sim", "--workload", kSmall, "--json", json_path.string()});
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_TRUE(contains(o.out, "by reason")) << o.out;
   const nlohmann::json report = nlohmann::json::parse(read_file(json_path));
@@ -157,7 +111,8 @@ TEST(Cli, SmallRunPrintsTableAndWritesJsonWithOneRowPerModeInOrder) {
 }
 
 TEST(Cli, JsonDashPrintsOnlyJsonOnStdout) {
-  const Outcome o = run({"sim", "--workload", kSmall, "--mode", "nested,native", "--json", "-"});
+  const Outcome o =
+      run_memvirt({"sim", "--workload", kSmall, "--mode", "nested,native", "--json", "-"});
   ASSERT_EQ(o.exit_code, 0) << o.err;
   const nlohmann::json report = nlohmann::json::parse(o.out);  // throws if a table is mixed in
   EXPECT_EQ(report["config"]["modes"], nlohmann::json::parse(R"(["nested", "native"])"));
@@ -165,8 +120,9 @@ TEST(Cli, JsonDashPrintsOnlyJsonOnStdout) {
 }
 
 TEST(Cli, FlagsReachTheConfigAndNestedLevelsFollowLevels) {
-  const Outcome o = run({"sim", "--workload", kSmall, "--mode", "nested", "--page", "2m",
-                         "--nested-page", "1g", "--levels", "5", "--seed", "9", "--json", "-"});
+  const Outcome o =
+      run_memvirt({"sim", "--workload", kSmall, "--mode", "nested", "--page", "2m", "--nested-page",
+                   "1g", "--levels", "5", "--seed", "9", "--json", "-"});
   ASSERT_EQ(o.exit_code, 0) << o.err;
   const nlohmann::json config = nlohmann::json::parse(o.out)["config"];
   EXPECT_EQ(config["page"], "2m");
@@ -174,31 +130,33 @@ TEST(Cli, FlagsReachTheConfigAndNestedLevelsFollowLevels) {
   EXPECT_EQ(config["levels"], 5);
   EXPECT_EQ(config["nested_levels"], 5);
   EXPECT_EQ(config["seed"], 9);
-  const Outcome explicit_levels = run({"sim", "--workload", kSmall, "--mode", "nested", "--levels",
-                                       "5", "--nested-levels", "4", "--json", "-"});
+  const Outcome explicit_levels =
+      run_memvirt({"sim", "--workload", kSmall, "--mode", "nested", "--levels", "5",
+                   "--nested-levels", "4", "--json", "-"});
   ASSERT_EQ(explicit_levels.exit_code, 0) << explicit_levels.err;
   EXPECT_EQ(nlohmann::json::parse(explicit_levels.out)["config"]["nested_levels"], 4);
 }
 
 TEST(Cli, SameSeedGivesSameJson) {
   const std::vector<std::string> args = {"sim", "--workload", kSmall, "--seed", "5", "--json", "-"};
-  const Outcome first = run(args);
+  const Outcome first = run_memvirt(args);
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_EQ(run(args).out, first.out);
+  EXPECT_EQ(run_memvirt(args).out, first.out);
 }
 
 TEST(Cli, RuntimeErrorExitsOneNamingTheMode) {
   // 1 GiB pages scattered over 64 TiB exhaust the 256 GiB of guest memory within a few hundred
   // accesses.
-  const Outcome o =
-      run({"sim", "--workload", "random:ws=64TiB,steps=2000", "--page", "1g", "--mode", "native"});
+  const Outcome o = run_memvirt(
+      {"sim", "--workload", "random:ws=64TiB,steps=2000", "--page", "1g", "--mode", "native"});
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_TRUE(o.err.starts_with("memvirt: error: native mode: ")) << o.err;
   EXPECT_TRUE(contains(o.err, "exhausted")) << o.err;
 }
 
 TEST(Cli, UnwritableJsonPathIsRuntimeErrorBeforeAnyRun) {
-  const Outcome o = run({"sim", "--workload", kSmall, "--json", "/nonexistent-dir/report.json"});
+  const Outcome o =
+      run_memvirt({"sim", "--workload", kSmall, "--json", "/nonexistent-dir/report.json"});
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_EQ(o.out, "");
   EXPECT_TRUE(contains(o.err, "/nonexistent-dir/report.json")) << o.err;

@@ -1,56 +1,27 @@
 // `memvirt compare` through the real binary: the five rows in order, and refusing workloads
 // that cannot be measured.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "support/run_binary.hpp"
 
 namespace memvirt {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-std::string shell_quote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-// Runs memvirt with `args`, stdout captured and stderr appended to it (for failure messages).
-Outcome run(const std::vector<std::string>& args) {
-  std::string command = shell_quote(MEMVIRT_BIN);
-  for (const std::string& a : args) command += " " + shell_quote(a);
-  command += " 2>&1";
-  Outcome o;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return o;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) o.out.append(buf, n);
-  const int status = pclose(pipe);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using namespace test;
 
 TEST(Compare, TinyListWalkGivesFiveRowsInOrder) {
-  // ctest runs tests in parallel: a file name of this process only.
-  const fs::path json_path =
-      fs::temp_directory_path() / ("memvirt-compare-" + std::to_string(getpid()) + ".json");
-  const Outcome o = run({"compare", "--workload", "listwalk:ws=64KiB,order=random,steps=20000",
-                         "--repeats", "1", "--json", json_path.string()});
-  ASSERT_EQ(o.exit_code, 0) << o.out;
-  std::ifstream in(json_path);
-  const nlohmann::json report = nlohmann::json::parse(in);
+  const fs::path json_path = scratch_file("memvirt-compare-report");
+  const Outcome o =
+      run_memvirt({"compare", "--workload", "listwalk:ws=64KiB,order=random,steps=20000",
+                   "--repeats", "1", "--json", json_path.string()});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const nlohmann::json report = nlohmann::json::parse(read_file(json_path));
   fs::remove(json_path);
   EXPECT_EQ(report["workload"].get<std::string>().rfind("listwalk:", 0), 0u);
   EXPECT_TRUE(report["backend"].is_string());
@@ -76,9 +47,9 @@ TEST(Compare, TinyListWalkGivesFiveRowsInOrder) {
 }
 
 TEST(Compare, UnmeasurableWorkloadIsUsageError) {
-  const Outcome o = run({"compare", "--workload", "churn"});
-  EXPECT_EQ(o.exit_code, 2) << o.out;
-  EXPECT_NE(o.out.find("listwalk or random"), std::string::npos) << o.out;
+  const Outcome o = run_memvirt({"compare", "--workload", "churn"});
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_NE(o.err.find("listwalk or random"), std::string::npos) << o.err;
 }
 
 }  // namespace

@@ -1,14 +1,9 @@
 // The experiments' tables on reduced sizes: the claims each one exists to show hold in its rows,
 // and the `memvirt experiment` command's exit codes and JSON shape.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,11 +13,13 @@
 #include "sim/experiments/pt_update_cost.hpp"
 #include "sim/experiments/tlb_tags.hpp"
 #include "sim/experiments/vmm_memory.hpp"
+#include "support/run_binary.hpp"
 
 namespace memvirt {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace test;
 
 const ExperimentOptions kQuick{.quick = true};
 
@@ -184,44 +181,8 @@ TEST(ExperimentRegistry, NamesTheFourExperiments) {
   EXPECT_EQ(find_experiment("tlb-tag"), nullptr);
 }
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-fs::path scratch_file(const std::string& stem) {
-  static int counter = 0;
-  return fs::temp_directory_path() /
-         (stem + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs memvirt with `args` (no quoting needed: the tests pass plain words and temp paths).
-Outcome run_memvirt(const std::string& args) {
-  const fs::path err_path = scratch_file("memvirt-exp-stderr");
-  const std::string command =
-      std::string("'") + MEMVIRT_BIN + "' " + args + " 2>'" + err_path.string() + "'";
-  Outcome o;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return o;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) o.out.append(buf, n);
-  const int status = pclose(pipe);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.err = slurp(err_path);
-  fs::remove(err_path);
-  return o;
-}
-
 TEST(ExperimentCli, UnknownNameIsUsageErrorListingTheValidOnes) {
-  const Outcome o = run_memvirt("experiment tlb-tagz");
+  const Outcome o = run_memvirt({"experiment", "tlb-tagz"});
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_EQ(o.out, "");
   for (const char* part : {"tlb-tagz", "pt-update-cost", "vmm-memory", "tlb-tags",
@@ -230,21 +191,23 @@ TEST(ExperimentCli, UnknownNameIsUsageErrorListingTheValidOnes) {
 }
 
 TEST(ExperimentCli, ListAndNoNameShowEveryExperiment) {
-  for (const char* args : {"experiment --list", "experiment"}) {
+  const std::vector<std::vector<std::string>> invocations = {{"experiment", "--list"},
+                                                             {"experiment"}};
+  for (const std::vector<std::string>& args : invocations) {
     const Outcome o = run_memvirt(args);
-    EXPECT_EQ(o.exit_code, 0) << args << ": " << o.err;
+    EXPECT_EQ(o.exit_code, 0) << args.back() << ": " << o.err;
     for (const Experiment& e : experiments())
-      EXPECT_NE(o.out.find(e.name), std::string::npos) << args << ": " << e.name;
+      EXPECT_NE(o.out.find(e.name), std::string::npos) << args.back() << ": " << e.name;
   }
 }
 
 TEST(ExperimentCli, JsonHoldsTheNameAndOneObjectPerRow) {
   const fs::path json_path = scratch_file("memvirt-exp-json");
-  const Outcome o = run_memvirt("experiment vmm-memory --quick --max-procs 2 --json '" +
-                                json_path.string() + "'");
+  const Outcome o = run_memvirt(
+      {"experiment", "vmm-memory", "--quick", "--max-procs", "2", "--json", json_path.string()});
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_NE(o.out.find("shadow PT"), std::string::npos) << o.out;
-  const nlohmann::json report = nlohmann::json::parse(slurp(json_path));
+  const nlohmann::json report = nlohmann::json::parse(read_file(json_path));
   fs::remove(json_path);
   EXPECT_EQ(report.at("experiment"), "vmm-memory");
   ASSERT_EQ(report.at("rows").size(), 2u);  // 1 and 2 processes

@@ -1,15 +1,12 @@
 // `memvirt sweep` and `memvirt merge`: the configurations, their order, resuming, batch jobs, and
 // that the results do not depend on the number of threads.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,25 +16,14 @@
 #include "sim/sweep_results.hpp"
 #include "sim/sweep_runner.hpp"
 #include "sim/sweep_workloads.hpp"
+#include "support/run_binary.hpp"
 
 namespace memvirt {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using namespace test;
 
 // A directory of its own for each test: ctest runs tests in parallel.
 fs::path scratch_dir(const std::string& name) {
@@ -46,28 +32,6 @@ fs::path scratch_dir(const std::string& name) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
-}
-
-std::string quote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-// Runs the real binary; stderr goes through a file, since it is not a terminal here.
-Outcome memvirt(const std::vector<std::string>& args, const fs::path& dir) {
-  std::string command = quote(MEMVIRT_BIN);
-  for (const std::string& a : args) command += " " + quote(a);
-  command += " 2>" + quote((dir / "stderr").string());
-  Outcome o;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return o;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) o.out.append(buf, n);
-  const int status = pclose(pipe);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.err = slurp(dir / "stderr");
-  return o;
 }
 
 // 3 working sets x 3 modes x 2 page sizes: small enough for a sanitizer build.
@@ -198,12 +162,12 @@ TEST(SweepJobs, NamesSortInConfigurationOrder) {
 
 TEST(SweepCli, TwoThreadsGiveByteIdenticalResultsToOne) {
   const fs::path dir = scratch_dir("threads");
-  const Outcome one = memvirt(small_sweep(dir / "j1.json", "1"), dir);
+  const Outcome one = run_memvirt(small_sweep(dir / "j1.json", "1"));
   ASSERT_EQ(one.exit_code, 0) << one.err;
-  const Outcome two = memvirt(small_sweep(dir / "j2.json", "2"), dir);
+  const Outcome two = run_memvirt(small_sweep(dir / "j2.json", "2"));
   ASSERT_EQ(two.exit_code, 0) << two.err;
-  const std::string text = slurp(dir / "j1.json");
-  EXPECT_EQ(text, slurp(dir / "j2.json"));
+  const std::string text = read_file(dir / "j1.json");
+  EXPECT_EQ(text, read_file(dir / "j2.json"));
   const json doc = json::parse(text);
   ASSERT_EQ(doc["results"].size(), 18u);
   EXPECT_EQ(doc["results"][0]["mode"], "native");
@@ -218,17 +182,17 @@ TEST(SweepCli, TwoThreadsGiveByteIdenticalResultsToOne) {
 TEST(SweepCli, ResumeKeepsTheRowsAlreadyInTheFile) {
   const fs::path dir = scratch_dir("resume");
   const fs::path out = dir / "r.json";
-  ASSERT_EQ(memvirt(small_sweep(out, "2"), dir).exit_code, 0);
-  const std::string complete = slurp(out);
+  ASSERT_EQ(run_memvirt(small_sweep(out, "2")).exit_code, 0);
+  const std::string complete = read_file(out);
   // A sweep killed after two rows, one of them marked: a recomputed row would lose the mark.
   json partial = json::parse(complete);
   partial["results"] = json::array({partial["results"][0], partial["results"][5]});
   partial["results"][1]["accesses"] = 424242;
   std::ofstream(out) << partial.dump(2) << "\n";
-  const Outcome resumed = memvirt(small_sweep(out, "2"), dir);
+  const Outcome resumed = run_memvirt(small_sweep(out, "2"));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.out.find("16 run now, 2 kept"), std::string::npos) << resumed.out;
-  json doc = json::parse(slurp(out));
+  json doc = json::parse(read_file(out));
   EXPECT_EQ(doc["results"][5]["accesses"], 424242);
   doc["results"][5]["accesses"] = json::parse(complete)["results"][5]["accesses"];
   EXPECT_EQ(doc.dump(2) + "\n", complete);
@@ -237,27 +201,28 @@ TEST(SweepCli, ResumeKeepsTheRowsAlreadyInTheFile) {
 
 TEST(SweepCli, EmittedJobsRunAndMergedEqualADirectSweep) {
   const fs::path dir = scratch_dir("jobs");
-  ASSERT_EQ(memvirt(small_sweep(dir / "direct.json", "2"), dir).exit_code, 0);
+  ASSERT_EQ(run_memvirt(small_sweep(dir / "direct.json", "2")).exit_code, 0);
   std::vector<std::string> emit = small_sweep(dir / "unused.json", "1");
   emit.resize(emit.size() - 2);  // no -o
   emit.insert(emit.end(), {"--emit-jobs", (dir / "jobs").string()});
-  const Outcome emitted = memvirt(emit, dir);
+  const Outcome emitted = run_memvirt(emit);
   ASSERT_EQ(emitted.exit_code, 0) << emitted.err;
   EXPECT_TRUE(fs::exists(dir / "jobs" / "run-array.sh"));
-  EXPECT_NE(slurp(dir / "jobs" / "run-array.sh").find("#SBATCH --array=0-17"), std::string::npos);
+  EXPECT_NE(read_file(dir / "jobs" / "run-array.sh").find("#SBATCH --array=0-17"),
+            std::string::npos);
   std::vector<std::string> merge = {"merge", "-o", (dir / "merged.json").string()};
   for (int i = 17; i >= 0; --i) {  // any order: the merge orders by configuration
     const std::string id = (i < 10 ? "000" : "00") + std::to_string(i);
     const fs::path job = dir / "jobs" / ("job-" + id + ".json");
     const fs::path result = dir / "jobs" / ("result-" + id + ".json");
-    ASSERT_EQ(memvirt({"sweep", "--job", job.string(), "-o", result.string()}, dir).exit_code, 0);
+    ASSERT_EQ(run_memvirt({"sweep", "--job", job.string(), "-o", result.string()}).exit_code, 0);
     merge.push_back(result.string());
   }
-  const Outcome merged = memvirt(merge, dir);
+  const Outcome merged = run_memvirt(merge);
   ASSERT_EQ(merged.exit_code, 0) << merged.err;
-  EXPECT_EQ(slurp(dir / "merged.json"), slurp(dir / "direct.json"));
+  EXPECT_EQ(read_file(dir / "merged.json"), read_file(dir / "direct.json"));
   merge.pop_back();  // without configuration 0
-  const Outcome incomplete = memvirt(merge, dir);
+  const Outcome incomplete = run_memvirt(merge);
   EXPECT_EQ(incomplete.exit_code, 1);
   EXPECT_NE(incomplete.err.find("1 of 18 configurations have no result"), std::string::npos)
       << incomplete.err;
@@ -279,7 +244,7 @@ TEST(SweepCli, BadListsAreUsageErrorsNamingTheFlag) {
   for (const auto& [flags, name] : cases) {
     std::vector<std::string> args = {"sweep", "-o", out};
     args.insert(args.end(), flags.begin(), flags.end());
-    const Outcome o = memvirt(args, dir);
+    const Outcome o = run_memvirt(args);
     EXPECT_EQ(o.exit_code, 2) << name << ": " << o.err;
     EXPECT_NE(o.err.find(name), std::string::npos) << o.err;
   }
@@ -292,15 +257,15 @@ TEST(SweepCli, ResultsOfOtherMachineFlagsAreNotOverwritten) {
   const fs::path out = dir / "r.json";
   const std::vector<std::string> sweep = {
       "sweep", "--workload", "random:ws=64KiB,steps=500", "--mode", "native", "-o", out.string()};
-  ASSERT_EQ(memvirt(sweep, dir).exit_code, 0);
+  ASSERT_EQ(run_memvirt(sweep).exit_code, 0);
   std::vector<std::string> other = sweep;
   other.insert(other.end(), {"--seed", "9"});
-  const Outcome o = memvirt(other, dir);
+  const Outcome o = run_memvirt(other);
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_NE(o.err.find("--seed=9"), std::string::npos) << o.err;
   other.push_back("--no-resume");
-  EXPECT_EQ(memvirt(other, dir).exit_code, 0);
-  EXPECT_EQ(json::parse(slurp(out))["sweep"]["flags"], json::array({"--seed=9"}));
+  EXPECT_EQ(run_memvirt(other).exit_code, 0);
+  EXPECT_EQ(json::parse(read_file(out))["sweep"]["flags"], json::array({"--seed=9"}));
   fs::remove_all(dir);
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/spec_errors.hpp"
 #include "support/trace_samples.hpp"
 #include "support/workload_streams.hpp"
 #include "workload/rng.hpp"
@@ -33,20 +34,9 @@ TEST(TraceSpecText, FileThenFormat) {
 }
 
 TEST(TraceSpecText, BadSpecsNameTheirKey) {
-  try {
-    parse_workload_spec("trace:");
-    FAIL();
-  } catch (const SpecError& e) {
-    EXPECT_EQ(e.key(), "file");
-  }
-  try {
-    parse_workload_spec("trace:a.mvt,format=pin");
-    FAIL();
-  } catch (const SpecError& e) {
-    EXPECT_EQ(e.key(), "format");
-    EXPECT_NE(std::string(e.what()).find("expected auto, mvt, lackey or champsim"),
-              std::string::npos);
-  }
+  test::expect_spec_error("trace:", "file", "file: missing");
+  test::expect_spec_error("trace:a.mvt,format=pin", "format",
+                          "expected auto, mvt, lackey or champsim");
 }
 
 std::unique_ptr<TraceWorkload> lackey_workload(std::string_view text, PageSize page) {

@@ -5,6 +5,7 @@
 #include <variant>
 #include <vector>
 
+#include "support/spec_errors.hpp"
 #include "support/workload_streams.hpp"
 #include "workload/churn.hpp"
 #include "workload/process_events.hpp"
@@ -125,20 +126,6 @@ TEST(WorkloadChurnSpec, DefaultsKeysAndCanonicalText) {
   EXPECT_EQ(parse_workload_spec(format_workload_spec(odd)), odd);
   EXPECT_EQ(workload_name(odd), "churn");
   EXPECT_EQ(working_set_bytes(odd), 10000u);
-}
-
-// Parses `text`, expecting a SpecError about `key` whose message contains `fragment`.
-void expect_spec_error(const std::string& text, const std::string& key,
-                       const std::string& fragment) {
-  try {
-    parse_workload_spec(text);
-    ADD_FAILURE() << "no error for '" << text << "'";
-  } catch (const SpecError& e) {
-    EXPECT_EQ(e.key(), key) << text;
-    const std::string what = e.what();
-    EXPECT_NE(what.find("workload '" + text + "'"), std::string::npos) << what;
-    EXPECT_NE(what.find(fragment), std::string::npos) << what;
-  }
 }
 
 TEST(WorkloadChurnSpec, BadValuesNameTheirKey) {

@@ -5,6 +5,7 @@
 #include <variant>
 #include <vector>
 
+#include "support/spec_errors.hpp"
 #include "support/workload_streams.hpp"
 #include "workload/forkexec.hpp"
 #include "workload/process_events.hpp"
@@ -101,19 +102,6 @@ TEST(WorkloadForkExecSpec, DefaultsKeysAndCanonicalText) {
   EXPECT_EQ(parse_workload_spec(format_workload_spec(s)), WorkloadSpec(s));
   EXPECT_EQ(workload_name(s), "forkexec");
   EXPECT_EQ(working_set_bytes(s), 10000u);
-}
-
-void expect_spec_error(const std::string& text, const std::string& key,
-                       const std::string& fragment) {
-  try {
-    parse_workload_spec(text);
-    ADD_FAILURE() << "no error for '" << text << "'";
-  } catch (const SpecError& e) {
-    EXPECT_EQ(e.key(), key) << text;
-    const std::string what = e.what();
-    EXPECT_NE(what.find("workload '" + text + "'"), std::string::npos) << what;
-    EXPECT_NE(what.find(fragment), std::string::npos) << what;
-  }
 }
 
 TEST(WorkloadForkExecSpec, BadValuesNameTheirKey) {

@@ -5,29 +5,18 @@
 #include <string>
 #include <variant>
 
+#include "support/spec_errors.hpp"
 #include "workload/spec.hpp"
 
 namespace memvirt {
 namespace {
 
+using namespace test;
+
 constexpr uint64_t kKiB = 1024;
 constexpr uint64_t kMiB = kKiB << 10;
 constexpr uint64_t kGiB = kMiB << 10;
 constexpr uint64_t kTiB = kGiB << 10;
-
-// Parses `text`, expecting a SpecError about `key` whose message contains `fragment`.
-void expect_spec_error(const std::string& text, const std::string& key,
-                       const std::string& fragment) {
-  try {
-    parse_workload_spec(text);
-    ADD_FAILURE() << "no error for '" << text << "'";
-  } catch (const SpecError& e) {
-    EXPECT_EQ(e.key(), key) << text;
-    const std::string what = e.what();
-    EXPECT_NE(what.find("workload '" + text + "'"), std::string::npos) << what;
-    EXPECT_NE(what.find(fragment), std::string::npos) << what;
-  }
-}
 
 TEST(WorkloadSpec, ParseSizeAcceptsBinaryUnitsInAnyCase) {
   EXPECT_EQ(parse_size("0"), 0u);

@@ -56,17 +56,27 @@ class Mmu {
     if (timing_) timing_->data(hpa);
   }
 
-  // True with the host-physical address in `hpa`; false with the faulting walk in `fault`.
-  bool translate(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault) {
-    ++stats_.translations;
+  // True with the host-physical address in `hpa` if the TLB holds the translation; false (and
+  // nothing counted) if translate() has to walk.
+  bool translate_hit(GuestVirt va, AccessType type, HostPhys& hpa) {
     const TlbEntry* e = tlb_.lookup(va, state_.tag);
     // A write through a clean entry walks again so that the dirty bit gets set.
-    if (e && allows(e->perm, type, true) && (type != AccessType::kWrite || e->dirty)) {
-      ++stats_.tlb_hits;
-      if (timing_) timing_->tlb_hit(tlb_.last_hit_level());
-      hpa = e->page + va.offset_in(page_bytes(e->size));
-      return true;
-    }
+    if (!e || !allows(e->perm, type, true) || (type == AccessType::kWrite && !e->dirty))
+      return false;
+    ++stats_.translations;
+    ++stats_.tlb_hits;
+    if (timing_) timing_->tlb_hit(tlb_.last_hit_level());
+    hpa = e->page + va.offset_in(page_bytes(e->size));
+    return true;
+  }
+
+  // True with the host-physical address in `hpa`; false with the faulting walk in `fault`.
+  bool translate(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault) {
+    return translate_hit(va, type, hpa) || translate_miss(va, type, hpa, fault);
+  }
+  // What translate() does once translate_hit() said no: the walk.
+  bool translate_miss(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault) {
+    ++stats_.translations;
     ++stats_.tlb_misses;
     return walk(va, type, hpa, fault);
   }

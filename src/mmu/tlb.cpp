@@ -39,8 +39,11 @@ const TlbEntry* Tlb::lookup_l2(GuestVirt va, TlbTag tag) {
   ++stats_.l2_hits;
   last_level_ = 2;
   const TlbEntry copy = *e;
+  forget();
   if (fill(l1_, copy)) ++stats_.evictions;
-  return find(l1_, va, tag);
+  TlbEntry* hit = find(l1_, va, tag);
+  if (hit) remember(hit, tag);
+  return hit;
 }
 
 // Writes `e` into its page size's array of `level`; true if it displaced another translation.
@@ -58,6 +61,7 @@ bool Tlb::fill(Level& level, const TlbEntry& e) {
 void Tlb::insert(GuestVirt va, PageSize size, HostPhys page, TlbTag tag, Permissions perm,
                  bool global, bool dirty) {
   const TlbEntry e{va.raw() >> page_shift(size), page, tag, perm, size, global, dirty, true};
+  forget();
   if (fill(l1_, e)) ++stats_.evictions;
   if (l2_present_[static_cast<size_t>(size)]) fill(l2_, e);
   ++stats_.fills;
@@ -66,6 +70,7 @@ void Tlb::insert(GuestVirt va, PageSize size, HostPhys page, TlbTag tag, Permiss
 template <typename Pred>
 void Tlb::invalidate_if(Pred&& pred) {
   ++epoch_;
+  forget();
   for (Level* level : {&l1_, &l2_})
     for (size_t s = 0; s < kPageSizeCount; ++s)
       stats_.invalidated += (*level)[s].invalidate_if(
@@ -89,11 +94,18 @@ void Tlb::invalidate_non_global(TlbTag tag) {
   invalidate_if([&](const TlbEntry& e, PageSize) { return !e.global && e.tag == tag; });
 }
 
+// An entry for `va` can only sit in the set its page number selects: one set per array.
 void Tlb::invalidate_address(GuestVirt va, TlbTag tag) {
-  invalidate_if([&](const TlbEntry& e, PageSize s) {
-    return e.vpn == (va.raw() >> page_shift(s)) && e.tag.asid == tag.asid &&
-           (e.global || e.tag.pcid == tag.pcid);
-  });
+  ++epoch_;
+  forget();
+  for (Level* level : {&l1_, &l2_})
+    for (size_t s = 0; s < kPageSizeCount; ++s) {
+      const uint64_t vpn = va.raw() >> page_shift(static_cast<PageSize>(s));
+      Array& a = (*level)[s];
+      stats_.invalidated += a.invalidate_in(a.set_of(vpn), [&](const TlbEntry& e) {
+        return e.vpn == vpn && e.tag.asid == tag.asid && (e.global || e.tag.pcid == tag.pcid);
+      });
+    }
 }
 
 size_t Tlb::valid_entries() const {

@@ -68,7 +68,14 @@ class Tlb {
 
   // Entry translating `va` for `tag`, or nullptr. last_hit_level() says which level answered.
   const TlbEntry* lookup(GuestVirt va, TlbTag tag) {
+    // The entry that answered last, asked again: the answer and the replacement state are what
+    // a full lookup would give (it is its set's most recently used entry already).
+    if (mru_ && mru_tag_ == tag && (va.raw() >> mru_shift_) == mru_->vpn) {
+      last_level_ = 1;
+      return mru_;
+    }
     if (TlbEntry* e = find(l1_, va, tag)) {
+      remember(e, tag);
       last_level_ = 1;
       return e;
     }
@@ -112,6 +119,13 @@ class Tlb {
     return nullptr;
   }
   const TlbEntry* lookup_l2(GuestVirt va, TlbTag tag);
+  void remember(TlbEntry* e, TlbTag tag) {
+    mru_ = e;
+    mru_tag_ = tag;
+    mru_shift_ = page_shift(e->size);
+  }
+  // Any fill or invalidation may displace or drop the remembered entry.
+  void forget() { mru_ = nullptr; }
   static bool fill(Level& level, const TlbEntry& e);
   template <typename Pred>
   void invalidate_if(Pred&& pred);
@@ -121,6 +135,9 @@ class Tlb {
   std::array<bool, kPageSizeCount> l2_present_{};
   bool has_l2_ = false;
   int last_level_ = 0;
+  TlbEntry* mru_ = nullptr;  // the first-level entry the last lookup returned
+  TlbTag mru_tag_;
+  unsigned mru_shift_ = 0;
   uint64_t epoch_ = 0;
   uint64_t context_epoch_ = 0;
   TlbStats stats_;

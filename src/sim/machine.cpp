@@ -94,13 +94,27 @@ void Machine::switch_vm(uint32_t vm) {
 AccessOutcome Machine::access(uint32_t pid, GuestVirt va, AccessType type) {
   ++accesses_;
   Kernel& k = kernel();
+  if (!k.running() || k.current() != pid) k.switch_to(pid);
+  Mmu& mmu = cpus_[static_cast<size_t>(cpu_)];
+  // The TLB hit: no fault to resolve, no VMM work to charge.
+  if (HostPhys hpa; mmu.translate_hit(va, type, hpa)) {
+    mmu.load_data(hpa);
+    return {true, hpa};
+  }
+  return resolve(pid, va, type);
+}
+
+// A TLB miss: walk, and let the hypervisor and the guest kernel handle what faults until the
+// access translates or the guest kernel refuses it.
+AccessOutcome Machine::resolve(uint32_t pid, GuestVirt va, AccessType type) {
+  Kernel& k = kernel();
   Hypervisor& hyp = hypervisor();
   Mmu& mmu = cpus_[static_cast<size_t>(cpu_)];
-  if (!k.running() || k.current() != pid) k.switch_to(pid);
   WalkResult fault;
   for (int round = 0; round < kMaxFaultRounds; ++round) {
     HostPhys hpa;
-    if (mmu.translate(va, type, hpa, fault)) {
+    // The first round's TLB lookup was access()'s.
+    if (round == 0 ? mmu.translate_miss(va, type, hpa, fault) : mmu.translate(va, type, hpa, fault)) {
       mmu.load_data(hpa);
       if (mmu.timing()) charge_vmm_work();
       return {true, hpa};

@@ -50,6 +50,8 @@ class Machine {
   VmmHost* vmm_host() { return host_.get(); }
 
  private:
+  AccessOutcome resolve(uint32_t pid, GuestVirt va, AccessType type);
+
   // VMM counters already charged to a ledger.
   struct VmmWork {
     uint64_t exits = 0;

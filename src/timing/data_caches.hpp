@@ -40,9 +40,10 @@ class DataCaches {
   const DataCacheStats& stats() const { return stats_; }
 
  private:
+  // Eight bytes a way: a 16-way set of the LLC is two host cache lines.
   struct Line {
-    uint64_t line = 0;
-    bool valid = false;
+    uint64_t line : 63 = 0;
+    uint64_t valid : 1 = 0;
   };
   // Level that holds `line` (levels_.size(): none); touches it there.
   size_t probe(uint64_t line);

@@ -19,7 +19,11 @@ std::string_view replacement_name(ReplacementKind kind) {
 Replacement::Replacement(ReplacementKind kind, uint32_t sets, uint32_t ways)
     : kind_(kind), ways_(ways) {
   if (kind == ReplacementKind::kLru) {
-    stamp_.assign(static_cast<size_t>(sets) * ways, 0);
+    if (ways > 65536)
+      throw std::invalid_argument("LRU replacement holds at most 65536 ways, not " +
+                                  std::to_string(ways));
+    rank_.resize(static_cast<size_t>(sets) * ways);
+    for (size_t i = 0; i < rank_.size(); ++i) rank_[i] = static_cast<uint16_t>(i % ways);
     return;
   }
   if (!std::has_single_bit(ways))
@@ -30,10 +34,10 @@ Replacement::Replacement(ReplacementKind kind, uint32_t sets, uint32_t ways)
 }
 
 uint32_t Replacement::lru_victim(uint64_t set) const {
-  const uint64_t* s = &stamp_[set * ways_];
+  const uint16_t* r = &rank_[set * ways_];
+  const uint32_t oldest = ways_ - 1;
   uint32_t victim = 0;
-  for (uint32_t w = 1; w < ways_; ++w)
-    if (s[w] < s[victim]) victim = w;
+  while (r[victim] != oldest) ++victim;
   return victim;
 }
 

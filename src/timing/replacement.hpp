@@ -1,6 +1,6 @@
 #pragma once
 // Replacement policies for set-associative structures, as a small strategy chosen per structure:
-// true LRU (age stamps) or tree pseudo-LRU (one bit per node, as most L1/L2 caches implement it).
+// true LRU (a recency rank per way) or tree pseudo-LRU (one bit per node, as most L1/L2 caches implement it).
 // A switch on the kind instead of a virtual call keeps the TLB-hit path free of indirect calls.
 #include <cstdint>
 #include <optional>
@@ -21,16 +21,30 @@ class Replacement {
 
   void touch(uint64_t set, uint32_t way) {
     if (kind_ == ReplacementKind::kLru)
-      stamp_[set * ways_ + way] = ++clock_;
+      lru_touch(set, way);
     else
       plru_touch(set, way);
   }
   uint32_t victim(uint64_t set) const {
     return kind_ == ReplacementKind::kLru ? lru_victim(set) : plru_victim(set);
   }
+  void prefetch(uint64_t set) const {
+    if (kind_ == ReplacementKind::kLru)
+      __builtin_prefetch(&rank_[set * ways_]);
+    else
+      __builtin_prefetch(&tree_[set * ways_]);
+  }
   ReplacementKind kind() const { return kind_; }
 
  private:
+  // Every way older than the touched one ages by one; the touched way becomes the youngest.
+  void lru_touch(uint64_t set, uint32_t way) {
+    uint16_t* r = &rank_[set * ways_];
+    const uint16_t was = r[way];
+    if (was == 0) return;
+    for (uint32_t w = 0; w < ways_; ++w) r[w] = static_cast<uint16_t>(r[w] + (r[w] < was));
+    r[way] = 0;
+  }
   void plru_touch(uint64_t set, uint32_t way);
   uint32_t plru_victim(uint64_t set) const;
   uint32_t lru_victim(uint64_t set) const;
@@ -38,8 +52,9 @@ class Replacement {
   ReplacementKind kind_;
   uint32_t ways_;
   uint32_t depth_ = 0;           // tree-PLRU: log2(ways)
-  uint64_t clock_ = 0;
-  std::vector<uint64_t> stamp_;  // LRU: last use per entry
+  // LRU: per set a permutation of 0..ways-1, 0 the most recently used way. Two bytes a way
+  // rather than a global time stamp keep a set's state in one host cache line.
+  std::vector<uint16_t> rank_;
   std::vector<uint8_t> tree_;    // tree-PLRU: `ways` nodes per set, node 1 is the root
 };
 

@@ -2,6 +2,7 @@
 // One set-associative array, the shape of every cache-like part of the model: TLBs,
 // paging-structure caches, the nested TLB and the data caches differ only in their entries, keys
 // and sizes. `Entry` needs a `bool valid`; the caller decides what matches.
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -23,12 +24,21 @@ template <typename Entry>
 class SetAssoc {
  public:
   SetAssoc(const SetAssocGeometry& g, const std::string& what)
-      : sets_(g.sets), ways_(g.ways), repl_(checked(g, what).replacement, g.sets, g.ways),
-        entries_(g.entries()) {}
+      : sets_(g.sets), ways_(g.ways),
+        set_mask_(std::has_single_bit(g.sets) ? g.sets - 1 : 0),
+        repl_(checked(g, what).replacement, g.sets, g.ways), entries_(g.entries()) {}
 
   uint32_t sets() const { return sets_; }
   uint32_t ways() const { return ways_; }
-  uint64_t set_of(uint64_t key) const { return key % sets_; }
+  // Every preset has power-of-two sets; the modulo stays for hand-made geometries.
+  uint64_t set_of(uint64_t key) const { return set_mask_ ? key & set_mask_ : key % sets_; }
+
+  // Starts pulling `set` and its replacement state into the host's caches, so that the probes
+  // of several levels (or of the next access) overlap their misses.
+  void prefetch(uint64_t set) const {
+    __builtin_prefetch(&entries_[set * ways_]);
+    repl_.prefetch(set);
+  }
 
   // The valid entry of `set` that `match` accepts, marked as used; nullptr if none.
   template <typename Match>
@@ -58,6 +68,19 @@ class SetAssoc {
     return s[way];
   }
 
+  // Drops the valid entries of `set` that `pred` accepts; returns how many.
+  template <typename Pred>
+  uint64_t invalidate_in(uint64_t set, Pred&& pred) {
+    uint64_t n = 0;
+    Entry* s = &entries_[set * ways_];
+    for (uint32_t w = 0; w < ways_; ++w)
+      if (s[w].valid && pred(s[w])) {
+        s[w].valid = false;
+        ++n;
+      }
+    return n;
+  }
+
   // Drops every valid entry `pred` accepts; returns how many.
   template <typename Pred>
   uint64_t invalidate_if(Pred&& pred) {
@@ -81,6 +104,7 @@ class SetAssoc {
 
   uint32_t sets_;
   uint32_t ways_;
+  uint64_t set_mask_;  // sets - 1 when a power of two (1 set: 0, and key % 1 is 0 too)
   Replacement repl_;
   std::vector<Entry> entries_;
 };

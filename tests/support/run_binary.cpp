@@ -1,0 +1,50 @@
+#include "support/run_binary.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace memvirt::test {
+
+namespace fs = std::filesystem;
+
+fs::path scratch_file(const std::string& stem) {
+  static int counter = 0;
+  return fs::temp_directory_path() /
+         (stem + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string shell_quote(const std::string& arg) {
+  std::string quoted = "'";
+  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+Outcome run_memvirt(const std::vector<std::string>& args) {
+  const fs::path err_path = scratch_file("memvirt-stderr");
+  std::string command = shell_quote(MEMVIRT_BIN);
+  for (const std::string& a : args) command += " " + shell_quote(a);
+  command += " 2>" + shell_quote(err_path.string());
+  Outcome o;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return o;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) o.out.append(buf, n);
+  const int status = pclose(pipe);
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.err = read_file(err_path);
+  fs::remove(err_path);
+  return o;
+}
+
+}  // namespace memvirt::test

@@ -1,0 +1,28 @@
+#pragma once
+// Runs the real `memvirt` binary for the command-line tests and reads back what it wrote.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace memvirt::test {
+
+struct Outcome {
+  int exit_code = -1;  // -1 when the binary could not be started or did not exit normally
+  std::string out;
+  std::string err;
+};
+
+// A file name no other test process uses: ctest runs tests in parallel.
+std::filesystem::path scratch_file(const std::string& stem);
+
+// The whole file, or "" if it cannot be opened.
+std::string read_file(const std::filesystem::path& path);
+
+// `arg` as one word for /bin/sh, whatever it contains.
+std::string shell_quote(const std::string& arg);
+
+// Runs memvirt with `args`. popen gives one pipe, for stdout; stderr goes through a scratch file,
+// so the two stay apart and stderr is never a terminal (no progress bar).
+Outcome run_memvirt(const std::vector<std::string>& args);
+
+}  // namespace memvirt::test
