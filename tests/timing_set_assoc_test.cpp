@@ -11,21 +11,20 @@ namespace memvirt {
 namespace {
 
 struct Line {
-  uint64_t key = 0;
-  bool valid = false;
+  uint64_t filled_as = 0;
 };
 
 // 'H' or 'M' per key of `stream`, filling on every miss.
 std::string trace(SetAssoc<Line>& a, std::initializer_list<uint64_t> stream) {
   std::string out;
   for (uint64_t k : stream) {
-    auto same = [&](const Line& x) { return x.key == k; };
-    if (a.find(a.set_of(k), same)) {
+    if (Line* hit = a.find(a.set_of(k), k)) {
+      EXPECT_EQ(hit->filled_as, k);
       out += 'H';
       continue;
     }
     bool evicted = false;
-    a.slot(a.set_of(k), same, evicted) = {k, true};
+    a.slot(a.set_of(k), k, evicted) = {k};
     out += 'M';
   }
   return out;

@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
-#include <variant>
 #include <vector>
 
 #include "cli/validators.hpp"
@@ -154,7 +153,8 @@ CompareCommand::CompareCommand(CLI::App& parent) {
   app_->add_option("--workload", workload_, "Workload spec: listwalk or random only")
       ->type_name("SPEC")
       ->required()
-      ->check(workload_spec_validator());
+      ->check(workload_spec_validator())
+      ->check(measurable_workload_validator("compare"));
   app_->add_option("--guest-page", guest_page_, "KVM guest pages (and the native run's pages)")
       ->type_name("4k|2m")
       ->check(CLI::IsMember({"4k", "2m"}))
@@ -170,12 +170,6 @@ CompareCommand::CompareCommand(CLI::App& parent) {
 }
 
 void CompareCommand::validate() const {
-  const WorkloadSpec spec = parse_workload_spec(workload_);
-  if (!std::holds_alternative<ListWalkSpec>(spec) && !std::holds_alternative<RandomSpec>(spec)) {
-    throw CLI::ValidationError(
-        "--workload", fmt::format("'{}' cannot be measured: compare runs listwalk or random only",
-                                  workload_name(spec)));
-  }
   if (!options_.config_for(PagingMode::kNative).cpu) {
     throw CLI::ValidationError("--cpu", "compare needs a CPU model to give cycles, not 'none'");
   }

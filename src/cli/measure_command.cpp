@@ -34,10 +34,12 @@ CLI::Validator host_page_validator() {
 
 void add_common(CLI::App& app, std::string& workload, unsigned& repeats, uint64_t& seed,
                 std::string& json) {
-  app.add_option("--workload", workload, "Workload spec, e.g. listwalk:ws=256MiB,order=random")
+  app.add_option("--workload", workload,
+                 "Workload spec, listwalk or random: e.g. listwalk:ws=256MiB,order=random")
       ->type_name("SPEC")
       ->required()
-      ->check(workload_spec_validator());
+      ->check(workload_spec_validator())
+      ->check(measurable_workload_validator("measure"));
   app.add_option("--repeats", repeats, "Timed runs after one warm-up; the median is reported")
       ->type_name("N")
       ->check(CLI::Range(1u, 1000u))

@@ -7,6 +7,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <variant>
 
 #include "arch/page_size.hpp"
 #include "sim/sim_config.hpp"
@@ -131,6 +132,29 @@ CLI::Validator count_validator(int64_t lo, int64_t hi) {
         return fmt::format("'{}' is not a whole number from {} to {}", text, lo, hi);
       },
       "count");
+}
+
+CLI::Validator measurable_workload_validator(std::string command) {
+  return complaint_validator(
+      [command](const std::string& text) -> std::string {
+        WorkloadSpec spec;
+        try {
+          spec = parse_workload_spec(text);
+        } catch (const SpecError& e) {
+          return e.what();
+        }
+        if (std::holds_alternative<ListWalkSpec>(spec) || std::holds_alternative<RandomSpec>(spec))
+          return "";
+        const std::string name = workload_name(spec);
+        const char* reason = std::holds_alternative<TraceSpec>(spec)
+                                 ? "the probes do not replay recorded accesses"
+                                 : "they need processes, which only the simulator has";
+        return fmt::format(
+            "{} workloads can be simulated (memvirt sim) but not measured: {}; {} runs listwalk "
+            "or random only",
+            name, reason, command);
+      },
+      "measurable workload");
 }
 
 }  // namespace memvirt

@@ -4,6 +4,7 @@
 // usage error naming its flag.
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,9 +23,12 @@ CLI::Validator mode_list_validator();      // native,shadow,nested
 CLI::Validator page_size_validator();      // 4k, 2m, 1g
 CLI::Validator paging_levels_validator();  // 4, 5
 CLI::Validator seed_validator();           // 0 .. 2^64-1
-CLI::Validator workload_spec_validator();
+CLI::Validator workload_spec_validator();  // listwalk:ws=64MiB,... (the spec error names the key)
 CLI::Validator vmm_model_validator();      // xen, kvm
 CLI::Validator tlb_tag_validator();        // none, asid1, asid, vpid, vpid+pcid
-CLI::Validator count_validator(int64_t lo, int64_t hi);  // a whole number in [lo, hi]  // listwalk:ws=64MiB,... (the spec error names the key)
+CLI::Validator count_validator(int64_t lo, int64_t hi);  // a whole number in [lo, hi]
+// A spec that `command` (measure, compare) can run for real: listwalk or random. Goes after
+// workload_spec_validator(), so a malformed spec is reported as such, not as unmeasurable.
+CLI::Validator measurable_workload_validator(std::string command);
 
 }  // namespace memvirt

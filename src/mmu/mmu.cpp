@@ -19,6 +19,7 @@ WalkResult Mmu::timed_walk(const WalkRequest& req) {
                      : walk_2d(mem_, state_.guest_root, state_.levels, state_.ept_root,
                                state_.ept_levels, req, &caches);
   timing_->walk_started();
+  for (const WalkRef& r : w.refs) timing_->prefetch(r.entry);
   for (const WalkRef& r : w.refs) timing_->walk_ref(r.entry, r.dim == Dimension::kNested);
   return w;
 }

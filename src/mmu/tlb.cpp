@@ -51,16 +51,15 @@ bool Tlb::fill(Level& level, const TlbEntry& e) {
   Array& a = level[static_cast<size_t>(e.size)];
   bool evicted = false;
   // Refill of the same translation (e.g. to record D) replaces it in place.
-  TlbEntry& slot = a.slot(a.set_of(e.vpn), [&](const TlbEntry& x) {
-    return x.vpn == e.vpn && x.tag == e.tag;
-  }, evicted);
+  TlbEntry& slot =
+      a.slot(a.set_of(e.vpn), e.vpn, [&](const TlbEntry& x) { return x.tag == e.tag; }, evicted);
   slot = e;
   return evicted;
 }
 
 void Tlb::insert(GuestVirt va, PageSize size, HostPhys page, TlbTag tag, Permissions perm,
                  bool global, bool dirty) {
-  const TlbEntry e{va.raw() >> page_shift(size), page, tag, perm, size, global, dirty, true};
+  const TlbEntry e{va.raw() >> page_shift(size), page, tag, perm, size, global, dirty};
   forget();
   if (fill(l1_, e)) ++stats_.evictions;
   if (l2_present_[static_cast<size_t>(size)]) fill(l2_, e);
@@ -110,8 +109,7 @@ void Tlb::invalidate_address(GuestVirt va, TlbTag tag) {
 
 size_t Tlb::valid_entries() const {
   size_t n = 0;
-  for (const Array& a : l1_)
-    for (const TlbEntry& e : a.entries()) n += e.valid;
+  for (const Array& a : l1_) n += a.occupied();
   return n;
 }
 

@@ -48,7 +48,6 @@ struct TlbEntry {
   PageSize size = PageSize::k4K;
   bool global = false;
   bool dirty = false;  // a write through a clean entry must walk again to set D
-  bool valid = false;
 };
 
 struct TlbStats {
@@ -111,8 +110,8 @@ class Tlb {
     for (size_t s = 0; s < level.size(); ++s) {
       const uint64_t vpn = va.raw() >> page_shift(static_cast<PageSize>(s));
       Array& a = level[s];
-      if (TlbEntry* e = a.find(a.set_of(vpn), [&](const TlbEntry& x) {
-            return x.vpn == vpn && x.tag.asid == tag.asid && (x.global || x.tag.pcid == tag.pcid);
+      if (TlbEntry* e = a.find(a.set_of(vpn), vpn, [&](const TlbEntry& x) {
+            return x.tag.asid == tag.asid && (x.global || x.tag.pcid == tag.pcid);
           }))
         return e;
     }

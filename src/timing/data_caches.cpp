@@ -6,7 +6,6 @@ namespace memvirt {
 namespace {
 
 constexpr unsigned kLineShift = 6;
-constexpr uint64_t kLineMask = ~uint64_t{0} >> 1;  // line numbers of 64-bit addresses fit 58 bits
 
 }  // namespace
 
@@ -24,8 +23,7 @@ DataCaches::DataCaches(const DataCacheConfig& config) : config_(config) {
 size_t DataCaches::probe(uint64_t line) {
   for (size_t i = 0; i < levels_.size(); ++i) {
     auto& l = levels_[i];
-    if (l.find(l.set_of(line), [&](const Line& x) { return x.line == (line & kLineMask); }))
-      return i;
+    if (l.find(l.set_of(line), line)) return i;
   }
   return levels_.size();
 }
@@ -35,10 +33,7 @@ void DataCaches::fill(uint64_t line, size_t below) {
   for (size_t i = 0; i < below; ++i) {
     auto& l = levels_[i];
     bool evicted = false;
-    Line& slot =
-        l.slot(l.set_of(line), [&](const Line& x) { return x.line == (line & kLineMask); }, evicted);
-    slot.line = line & kLineMask;
-    slot.valid = 1;
+    l.slot(l.set_of(line), line, evicted);
   }
 }
 
@@ -62,7 +57,7 @@ uint32_t DataCaches::load(HostPhys addr, bool demand) {
   const uint64_t line = addr.raw() >> kLineShift;
   // Each level's set is a host-memory miss of its own when the simulated caches are large: ask
   // for all of them at once so that the misses overlap.
-  for (auto& l : levels_) l.prefetch(l.set_of(line));
+  prefetch_sets(addr);
   const size_t at = probe(line);
   fill(line, at);
   const uint32_t cycles =

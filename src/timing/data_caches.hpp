@@ -37,14 +37,16 @@ class DataCaches {
   // Loads the line holding `addr`; returns the cycles until the value is usable. Only demand
   // loads of data (not page-walk references) train the prefetcher.
   uint32_t load(HostPhys addr, bool demand = true);
+  // Starts bringing the sets `addr` maps to into the host's caches (no simulated effect).
+  void prefetch_sets(HostPhys addr) const {
+    const uint64_t line = addr.raw() >> 6;
+    for (const auto& l : levels_) l.prefetch(l.set_of(line));
+  }
   const DataCacheStats& stats() const { return stats_; }
 
  private:
-  // Eight bytes a way: a 16-way set of the LLC is two host cache lines.
-  struct Line {
-    uint64_t line : 63 = 0;
-    uint64_t valid : 1 = 0;
-  };
+  // A cached line is its key alone: a 16-way set of the LLC is two host cache lines.
+  struct Line {};
   // Level that holds `line` (levels_.size(): none); touches it there.
   size_t probe(uint64_t line);
   void fill(uint64_t line, size_t below);

@@ -21,9 +21,8 @@ class NestedTlb {
   // Host-physical address of `gpa` if its 4 KiB page is cached for the nested tree at `root`.
   std::optional<HostPhys> lookup(uint64_t root, GuestPhys gpa) {
     const uint64_t page = gpa.raw() >> 12;
-    const Entry* e = array_.find(array_.set_of(page), [&](const Entry& x) {
-      return x.page == page && x.root == root;
-    });
+    const Entry* e =
+        array_.find(array_.set_of(page), page, [&](const Entry& x) { return x.root == root; });
     if (!e) {
       ++stats_.misses;
       return std::nullopt;
@@ -34,19 +33,17 @@ class NestedTlb {
   void fill(uint64_t root, GuestPhys gpa, HostPhys hpa) {
     const uint64_t page = gpa.raw() >> 12;
     bool evicted = false;
-    array_.slot(array_.set_of(page), [&](const Entry& x) {
-      return x.page == page && x.root == root;
-    }, evicted) = Entry{page, root, hpa.raw() & ~uint64_t{4095}, true};
+    array_.slot(array_.set_of(page), page, [&](const Entry& x) { return x.root == root; },
+                evicted) = Entry{root, hpa.raw() & ~uint64_t{4095}};
   }
-  void flush() { array_.invalidate_if([](const Entry&) { return true; }); }
+  void flush() { array_.clear(); }
   const NestedTlbStats& stats() const { return stats_; }
 
  private:
+  // Stored under the guest-physical page number.
   struct Entry {
-    uint64_t page = 0;
     uint64_t root = 0;
     uint64_t host_page = 0;
-    bool valid = false;
   };
   SetAssoc<Entry> array_;
   NestedTlbStats stats_;

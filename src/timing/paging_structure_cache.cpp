@@ -16,9 +16,8 @@ std::optional<PscHit> PagingStructureCache::lookup(uint64_t root, uint32_t tag, 
     auto& c = caches_[static_cast<size_t>(l)];
     if (!c) continue;
     const uint64_t p = prefix(addr, l);
-    const Entry* e = c->find(c->set_of(p), [&](const Entry& x) {
-      return x.prefix == p && x.root == root && x.tag == tag;
-    });
+    const Entry* e =
+        c->find(c->set_of(p), p, [&](const Entry& x) { return x.root == root && x.tag == tag; });
     if (e) {
       ++stats_.hits[static_cast<size_t>(l)];
       return PscHit{l - 1, e->table, e->perm};
@@ -34,14 +33,13 @@ void PagingStructureCache::fill(uint64_t root, uint32_t tag, uint64_t addr, int 
   if (!c) return;
   const uint64_t p = prefix(addr, level);
   bool evicted = false;
-  c->slot(c->set_of(p), [&](const Entry& x) {
-    return x.prefix == p && x.root == root && x.tag == tag;
-  }, evicted) = Entry{p, root, tag, table, perm, true};
+  c->slot(c->set_of(p), p, [&](const Entry& x) { return x.root == root && x.tag == tag; },
+          evicted) = Entry{root, tag, table, perm};
 }
 
 void PagingStructureCache::flush() {
   for (auto& c : caches_)
-    if (c) c->invalidate_if([](const Entry&) { return true; });
+    if (c) c->clear();
 }
 
 }  // namespace memvirt

@@ -43,13 +43,12 @@ class PagingStructureCache {
   const PscStats& stats() const { return stats_; }
 
  private:
+  // Stored under the address prefix.
   struct Entry {
-    uint64_t prefix = 0;
     uint64_t root = 0;
     uint32_t tag = 0;
     uint64_t table = 0;
     uint8_t perm = 0;
-    bool valid = false;
   };
   static uint64_t prefix(uint64_t addr, int level) { return addr >> (12 + 9 * (level - 1)); }
 

@@ -16,18 +16,20 @@ Pv::Pv(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus, 
 
 HostPhys Pv::machine_of(GuestPhys gpa) {
   const HostPhys h = domain_->populate(gpa);
-  const uint64_t bytes = page_bytes(domain_->backing_size(gpa));
-  m2p_.try_emplace(h.align_down(bytes).raw(), GuestRange{gpa.align_down(bytes).raw(), bytes});
+  const PageSize size = domain_->backing_size(gpa);
+  uint64_t& entry = m2p_[static_cast<size_t>(size)].at(h.raw() >> page_shift(size));
+  if (entry == 0) entry = gpa.align_down(page_bytes(size)).raw() | kM2pPresent;
   return h;
 }
 
 std::optional<GuestPhys> Pv::guest_of(HostPhys hpa) const {
-  auto it = m2p_.upper_bound(hpa.raw());
-  if (it == m2p_.begin()) return std::nullopt;
-  --it;
-  const uint64_t offset = hpa.raw() - it->first;
-  if (offset >= it->second.bytes) return std::nullopt;
-  return GuestPhys(it->second.gpa + offset);
+  // Xen's frames never overlap, so at most one size has an entry for `hpa`.
+  for (const PageSize size : {PageSize::k4K, PageSize::k2M, PageSize::k1G}) {
+    const uint64_t entry = m2p_[static_cast<size_t>(size)].get(hpa.raw() >> page_shift(size));
+    if (entry & kM2pPresent)
+      return GuestPhys((entry & ~kM2pPresent) + hpa.offset_in(page_bytes(size)));
+  }
+  return std::nullopt;
 }
 
 Pte Pv::read_entry(GuestPhys entry) {

@@ -6,11 +6,12 @@
 // out when full, at the end of a kernel operation and before any TLB control, which are
 // themselves hypercalls (mmuext_op). Nothing here is a VM exit: a PV guest runs deprivileged,
 // not in a hardware VM.
+#include <array>
 #include <cstdint>
-#include <map>
 #include <unordered_map>
 #include <vector>
 
+#include "memory/frame_table.hpp"
 #include "vmm/hypervisor.hpp"
 
 namespace memvirt {
@@ -61,10 +62,6 @@ class Pv final : public Hypervisor {
     HostPhys entry;  // where Xen writes
     Pte value;       // machine format
   };
-  struct GuestRange {
-    uint64_t gpa = 0;
-    uint64_t bytes = 0;
-  };
 
   // The guest's pfn -> mfn translation, backing the frame on first use.
   HostPhys machine_of(GuestPhys gpa);
@@ -80,9 +77,12 @@ class Pv final : public Hypervisor {
   void mmuext_op();
 
   std::vector<Request> queue_;
-  std::unordered_map<uint64_t, Pte> queued_;     // guest entry -> value queued, guest format
+  std::unordered_map<uint64_t, Pte> queued_;       // guest entry -> value queued, guest format
   std::unordered_map<uint64_t, int> table_level_;  // guest table -> its level (Xen's page type)
-  std::map<uint64_t, GuestRange> m2p_;             // machine frame -> guest frame
+  // Machine frame -> guest frame, one table per backing size, indexed by machine frame number.
+  // An entry is the guest frame's address with kM2pPresent set, so guest frame 0 reads as set.
+  static constexpr uint64_t kM2pPresent = 1;
+  std::array<FrameTable<uint64_t>, kPageSizeCount> m2p_;
   PvStats pv_;
 };
 

@@ -2,10 +2,14 @@
 
 namespace memvirt {
 
+void FrameOwners::record(HostPhys frame, uint16_t vm) {
+  std::optional<uint16_t>& owner = owner_.at(frame.raw() >> page_shift(frame_));
+  if (!owner) ++frames_;
+  owner = vm;
+}
+
 std::optional<uint16_t> FrameOwners::owner_of(HostPhys hpa) const {
-  const auto it = owner_.find(hpa.align_down(page_bytes(frame_)).raw());
-  if (it == owner_.end()) return std::nullopt;
-  return it->second;
+  return owner_.get(hpa.raw() >> page_shift(frame_));
 }
 
 HostPhys XenDomain::allocate_backing() {

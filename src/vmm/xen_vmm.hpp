@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 
+#include "memory/frame_table.hpp"
 #include "vmm/p2m_domain.hpp"
 #include "vmm/vmm_host.hpp"
 
@@ -17,14 +17,15 @@ class FrameOwners {
  public:
   explicit FrameOwners(PageSize frame) : frame_(frame) {}
 
-  void record(HostPhys frame, uint16_t vm) { owner_[frame.raw()] = vm; }
+  void record(HostPhys frame, uint16_t vm);
   // The VM that was given the frame holding `hpa`, if any (none: Xen's own or free memory).
   std::optional<uint16_t> owner_of(HostPhys hpa) const;
-  uint64_t frames() const { return owner_.size(); }
+  uint64_t frames() const { return frames_; }
 
  private:
   PageSize frame_;
-  std::unordered_map<uint64_t, uint16_t> owner_;
+  FrameTable<std::optional<uint16_t>> owner_;  // by frame number, as Xen's frame table
+  uint64_t frames_ = 0;
 };
 
 // A domain whose backing frames are recorded as its own, and which owns nothing else.
