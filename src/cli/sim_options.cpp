@@ -49,7 +49,7 @@ void SimOptions::add_to(CLI::App& app) {
   app.add_option("--cpu", cpu_,
                  "CPU model that turns counts into cycles: a preset or a preset JSON file; "
                  "'none' counts only (faster)")
-      ->type_name("zen3|zen4|skylake|icelake|FILE|none")
+      ->type_name("zen3|zen4|zen4-guest|skylake|icelake|FILE|none")
       ->check(CLI::Validator(
           [](std::string& v) -> std::string {
             if (v == "none") return {};
