@@ -49,6 +49,22 @@ TEST(TimingSetAssoc, SetsAreIndependent) {
   EXPECT_EQ(trace(a, {0, 1, 2, 1, 0, 1}), "MMMHMH");
 }
 
+TEST(TimingSetAssoc, EqualKeysAreToldApartByTheMatch) {
+  SetAssoc<Line> a({1, 4, ReplacementKind::kLru}, "test");
+  bool evicted = false;
+  a.slot(0, 7, [](const Line& x) { return x.filled_as == 1; }, evicted) = {1};
+  a.slot(0, 7, [](const Line& x) { return x.filled_as == 2; }, evicted) = {2};
+  EXPECT_EQ(a.occupied(), 2u);  // one key, two entries
+  const Line* two = a.find(0, 7, [](const Line& x) { return x.filled_as == 2; });
+  ASSERT_NE(two, nullptr);
+  EXPECT_EQ(two->filled_as, 2u);
+  EXPECT_EQ(a.invalidate_in(0, [](const Line& x) { return x.filled_as == 1; }), 1u);
+  EXPECT_EQ(a.find(0, 7, [](const Line& x) { return x.filled_as == 1; }), nullptr);
+  a.clear();
+  EXPECT_EQ(a.occupied(), 0u);
+  EXPECT_EQ(a.find(0, 7), nullptr);
+}
+
 TEST(TimingSetAssoc, TreePlruRefusesWaysThatAreNoPowerOfTwo) {
   EXPECT_THROW(SetAssoc<Line>({1, 12, ReplacementKind::kTreePlru}, "test"),
                std::invalid_argument);

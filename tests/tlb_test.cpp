@@ -46,6 +46,28 @@ TEST(Tlb, LeastRecentlyUsedWayIsEvicted) {
   EXPECT_NE(t.lookup(page(1), {}), nullptr);
 }
 
+// A lookup repeated for the entry that answered last is served from that entry: it must still
+// give what a full lookup gives after fills, other tags and invalidations in between.
+TEST(Tlb, RepeatedLookupsAgreeWithFullLookups) {
+  Tlb t = small_tlb();
+  fill(t, 0);
+  fill(t, 2);
+  ASSERT_NE(t.lookup(page(0), {}), nullptr);
+  ASSERT_NE(t.lookup(page(0) + 8, {}), nullptr);  // the repeat: 0 stays most recent
+  fill(t, 4);                                     // so 2 is the one evicted
+  EXPECT_EQ(t.lookup(page(2), {}), nullptr);
+  EXPECT_NE(t.lookup(page(4), {}), nullptr);
+  // The same page under another tag is another translation.
+  EXPECT_NE(t.lookup(page(4), {}), nullptr);
+  EXPECT_EQ(t.lookup(page(4), TlbTag{1, 0}), nullptr);
+  // An invalidation of the page answered last is seen by the next lookup.
+  ASSERT_NE(t.lookup(page(4), {}), nullptr);
+  t.invalidate_address(page(4), {});
+  EXPECT_EQ(t.lookup(page(4), {}), nullptr);
+  EXPECT_NE(t.lookup(page(0), {}), nullptr);
+  EXPECT_EQ(t.valid_entries(), 1u);
+}
+
 TEST(Tlb, ExactHitMissSequenceOfAStream) {
   Tlb t = small_tlb();
   // Stream over set 0 (vpns 0,2,4): a cyclic stream of three pages in a 2-way set always misses
