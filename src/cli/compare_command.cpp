@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -11,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "cli/json_output.hpp"
 #include "cli/validators.hpp"
 #include "kvm/backend.hpp"
 #include "kvm/kvm_fd.hpp"
@@ -128,21 +128,6 @@ nlohmann::json rows_json(const std::string& workload, const std::string& backend
   return out;
 }
 
-// Opened before measuring, so that a bad path fails at once, not after the work.
-std::ofstream open_json(const std::string& path) {
-  std::ofstream out;
-  if (path.empty() || path == "-") return out;
-  out.open(path);
-  if (!out) throw std::runtime_error(fmt::format("cannot write '{}': {}", path, strerror(errno)));
-  return out;
-}
-
-void write_json(std::ostream& out, const nlohmann::json& report, const std::string& path) {
-  out << report.dump(2) << '\n';
-  out.flush();
-  if (!out) throw std::runtime_error(fmt::format("writing '{}' failed", path));
-}
-
 }  // namespace
 
 CompareCommand::CompareCommand(CLI::App& parent) {
@@ -176,7 +161,7 @@ void CompareCommand::validate() const {
 }
 
 void CompareCommand::run() const {
-  std::ofstream json_file = open_json(json_path_);
+  std::ofstream json_file = open_json_output(json_path_);
   const WorkloadSpec spec = parse_workload_spec(workload_);
   const std::string workload = format_workload_spec(spec);
   const std::string backend = kvm_backend_name();

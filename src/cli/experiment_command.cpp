@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "cli/json_output.hpp"
 #include "cli/validators.hpp"
 #include "report/text_table.hpp"
 #include "workload/spec.hpp"
@@ -61,19 +61,8 @@ std::string render(const ExperimentTable& table) {
   return text.render();
 }
 
-// Opened before the experiment runs, so that a bad path fails at once, not after the work.
-std::ofstream open_json_file(const std::string& path) {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error(fmt::format("cannot write '{}': {}", path, strerror(errno)));
-  return out;
-}
-
-void write_json(std::ostream& out, const std::string& name, const ExperimentTable& table,
-                const std::string& path) {
-  const nlohmann::ordered_json report = {{"experiment", name}, {"rows", table.rows}};
-  out << report.dump(2) << '\n';
-  out.flush();
-  if (!out) throw std::runtime_error(fmt::format("writing '{}' failed", path));
+nlohmann::ordered_json json_report(const std::string& name, const ExperimentTable& table) {
+  return {{"experiment", name}, {"rows", table.rows}};
 }
 
 }  // namespace
@@ -122,17 +111,16 @@ void ExperimentCommand::run() const {
     return;
   }
   const bool json_to_stdout = json_path_ == "-";
-  std::ofstream json_file;
-  if (!json_path_.empty() && !json_to_stdout) json_file = open_json_file(json_path_);
+  std::ofstream json_file = open_json_output(json_path_);
   const ExperimentTable table = find_experiment(name_)->run(options());
   if (json_to_stdout) {
-    write_json(std::cout, name_, table, "stdout");
+    write_json(std::cout, json_report(name_, table), "stdout");
     return;
   }
   std::cout << fmt::format("experiment {}  seed {}  model {}  levels {}{}\n\n", name_, seed_,
                            model_, levels_, quick_ ? "  (quick)" : "")
             << render(table);
-  if (json_file.is_open()) write_json(json_file, name_, table, json_path_);
+  if (json_file.is_open()) write_json(json_file, json_report(name_, table), json_path_);
 }
 
 }  // namespace memvirt

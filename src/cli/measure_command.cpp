@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "cli/json_output.hpp"
 #include "cli/validators.hpp"
 #include "kvm/backend.hpp"
 #include "kvm/kvm_fd.hpp"
@@ -52,26 +52,11 @@ void add_common(CLI::App& app, std::string& workload, unsigned& repeats, uint64_
       ->type_name("FILE");
 }
 
-// Opened before measuring, so that a bad path fails at once.
-std::ofstream open_json(const std::string& path) {
-  std::ofstream out;
-  if (path.empty() || path == "-") return out;
-  out.open(path);
-  if (!out) throw std::runtime_error(fmt::format("cannot write '{}': {}", path, strerror(errno)));
-  return out;
-}
-
 void emit(const nlohmann::json& result, const std::string& path, std::ofstream& file,
           const std::string& text) {
-  if (path == "-") {
-    std::cout << result.dump(2) << '\n';
-    return;
-  }
+  if (path == "-") return write_json(std::cout, result, "stdout");
   std::cout << text;
-  if (!file.is_open()) return;
-  file << result.dump(2) << '\n';
-  file.flush();
-  if (!file) throw std::runtime_error(fmt::format("writing '{}' failed", path));
+  if (file.is_open()) write_json(file, result, path);
 }
 
 HostBacking backing_for(const std::string& host_page, PageSize guest_page) {
@@ -136,7 +121,7 @@ void MeasureCommand::run() const {
 }
 
 void MeasureCommand::run_kvm() const {
-  std::ofstream json_file = open_json(json_path_);
+  std::ofstream json_file = open_json_output(json_path_);
   const Kvm kvm;
   kvm.require_capabilities();
   MeasureConfig config;
@@ -168,7 +153,7 @@ void MeasureCommand::run_kvm() const {
 }
 
 void MeasureCommand::run_native() const {
-  std::ofstream json_file = open_json(json_path_);
+  std::ofstream json_file = open_json_output(json_path_);
   MeasureConfig config;
   config.spec = parse_workload_spec(workload_);
   config.seed = seed_;
@@ -195,7 +180,7 @@ void MeasureCommand::run_native() const {
 }
 
 void MeasureCommand::run_exits() const {
-  std::ofstream json_file = open_json(json_path_);
+  std::ofstream json_file = open_json_output(json_path_);
   const Kvm kvm;
   kvm.require_capabilities();
   const std::string backend = kvm_backend_name();

@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "cli/json_output.hpp"
 #include "cli/validators.hpp"
 #include "report/json_report.hpp"
 #include "report/text_table.hpp"
@@ -30,13 +30,6 @@ Workload specs (NAME alone means all defaults; sizes take B, KiB, MiB, GiB, TiB)
   listwalk:ws=SIZE,npad=N,order=seq|random,steps=N   Drepper's linked-list walk
   random:ws=SIZE,steps=N,write=FRACTION              uniformly random 8-byte accesses)";
 
-// Opened before the simulations run, so that a bad path fails at once, not after the work.
-std::ofstream open_json_file(const std::string& path) {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error(fmt::format("cannot write '{}': {}", path, strerror(errno)));
-  return out;
-}
-
 void print_table(const std::string& workload, const std::vector<RunResult>& runs) {
   const SimConfig& c = runs.front().config;
   std::cout << fmt::format(
@@ -46,12 +39,6 @@ void print_table(const std::string& workload, const std::vector<RunResult>& runs
                    tlb_tagging_name(c.tlb_tag), c.vms, c.vcpus, c.pv_batch,
                    c.shadow_unsync ? "on" : "off")
             << sim_table(runs);
-}
-
-void write_json(std::ostream& out, const nlohmann::json& report, const std::string& path) {
-  out << report.dump(2) << '\n';
-  out.flush();
-  if (!out) throw std::runtime_error(fmt::format("writing '{}' failed", path));
 }
 
 }  // namespace
@@ -90,8 +77,7 @@ std::vector<RunResult> SimCommand::simulate_all(const WorkloadSpec& spec) const 
 
 void SimCommand::run() const {
   const bool json_to_stdout = json_path_ == "-";
-  std::ofstream json_file;
-  if (!json_path_.empty() && !json_to_stdout) json_file = open_json_file(json_path_);
+  std::ofstream json_file = open_json_output(json_path_);
   const WorkloadSpec spec = parse_workload_spec(workload_);
   // The canonical spec names every key, defaults included, so the output says exactly what ran.
   const std::string workload = format_workload_spec(spec);

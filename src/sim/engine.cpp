@@ -74,13 +74,18 @@ uint64_t run_workloads(Machine& machine, std::vector<std::unique_ptr<Workload>>&
   return events;
 }
 
-RunResult simulate(const SimConfig& config, const WorkloadSpec& spec) {
-  Machine machine(config);
+void run_spec(Machine& machine, const WorkloadSpec& spec) {
+  const SimConfig& config = machine.config();
   std::vector<std::unique_ptr<Workload>> workloads;
   const int vms = config.mode == PagingMode::kNative ? 1 : config.vms;
   for (int vm = 0; vm < vms; ++vm)
     workloads.push_back(make_workload(spec, WorkloadContext{config.page, config.seed}));
   run_workloads(machine, workloads);
+}
+
+RunResult simulate(const SimConfig& config, const WorkloadSpec& spec) {
+  Machine machine(config);
+  run_spec(machine, spec);
   return machine.result();
 }
 

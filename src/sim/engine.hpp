@@ -15,6 +15,9 @@ uint64_t run_workload(Machine& machine, Workload& workload);
 // Runs workloads[i] in VM i, interleaved, each on all vCPUs in turn.
 uint64_t run_workloads(Machine& machine, std::vector<std::unique_ptr<Workload>>& workloads);
 
+// One instance of `spec` per VM (one in native mode), run on `machine`.
+void run_spec(Machine& machine, const WorkloadSpec& spec);
+
 // A fresh machine running the spec in every VM, from the same seed.
 RunResult simulate(const SimConfig& config, const WorkloadSpec& spec);
 

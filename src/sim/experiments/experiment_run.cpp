@@ -54,11 +54,7 @@ ExperimentRun run_experiment(const SimConfig& config, const WorkloadSpec& spec,
   try {
     // simulate(), keeping the machine long enough to read the hypervisors' own counters.
     Machine machine(config);
-    std::vector<std::unique_ptr<Workload>> workloads;
-    const int vms = config.mode == PagingMode::kNative ? 1 : config.vms;
-    for (int vm = 0; vm < vms; ++vm)
-      workloads.push_back(make_workload(spec, WorkloadContext{config.page, config.seed}));
-    run_workloads(machine, workloads);
+    run_spec(machine, spec);
     return collect(machine);
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{} ({}): {}", label, format_workload_spec(spec),
