@@ -52,6 +52,11 @@ TEST(Cli, BadPageSizeIsUsageErrorNamingTheFlag) {
   expect_usage_error({"sim", "--workload", kSmall, "--nested-page", "4m"}, {"--nested-page"});
 }
 
+TEST(Cli, UnknownFramePlacementIsUsageErrorNamingTheFlag) {
+  expect_usage_error({"sim", "--workload", kSmall, "--frames", "random"},
+                     {"--frames", "random", "in-order or scattered"});
+}
+
 TEST(Cli, LevelsOtherThanFourOrFiveAreUsageErrors) {
   expect_usage_error({"sim", "--workload", kSmall, "--levels", "3"}, {"--levels", "3"});
   expect_usage_error({"sim", "--workload", kSmall, "--levels", "four"}, {"--levels"});

@@ -105,7 +105,7 @@ TEST(ReportJson, SimReportTakesConfigFromFirstRunAndKeepsModeOrder) {
   const json expected_config = json::parse(R"({
     "seed": 7, "levels": 5, "nested_levels": 4, "page": "2m", "nested_page": "1g",
     "modes": ["shadow", "native"], "model": "kvm", "tlb_tag": "vpid", "pv_batch": 1,
-    "shadow_unsync": false, "vms": 1, "vcpus": 1, "cpu": "none",
+    "shadow_unsync": false, "vms": 1, "vcpus": 1, "cpu": "none", "frames": "in-order",
     "guest_memory_bytes": 4294967296, "host_memory_bytes": 8589934592
   })");
   EXPECT_EQ(report["workload"], "listwalk:ws=1MiB");

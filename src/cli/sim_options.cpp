@@ -26,6 +26,12 @@ void SimOptions::add_to(CLI::App& app) {
       ->type_name("N")
       ->check(seed_validator())
       ->capture_default_str();
+  app.add_option("--frames", frames_,
+                 "Where 4 KiB frames land for the caches: in order (a fresh machine) or on "
+                 "random page colours, as a kernel that has run a while leaves them")
+      ->type_name("in-order|scattered")
+      ->check(frames_validator())
+      ->capture_default_str();
   model_option_ = app.add_option(
       "--model", model_,
       "Who the VMM is: Xen (with Dom0) or KVM (the host kernel); pv mode runs under Xen")
@@ -77,6 +83,7 @@ SimConfig SimOptions::config_for(PagingMode mode) const {
   c.levels = levels_;
   c.nested_levels = nested_levels_option_->count() > 0 ? nested_levels_ : levels_;
   c.seed = seed_;
+  c.frames = *parse_frame_placement(frames_);
   c.model = *parse_vmm_model(model_);
   // Paravirtual paging is Xen's: unless the user asked for a model, pv rows run under Xen.
   if (mode == PagingMode::kPv && model_option_->count() == 0) c.model = VmmModel::kXen;

@@ -23,6 +23,7 @@ class SimOptions {
   int levels_ = 4;
   int nested_levels_ = 4;
   uint64_t seed_ = 1;
+  std::string frames_ = "in-order";
   std::string model_ = "kvm";
   CLI::Option* model_option_ = nullptr;
   std::string tlb_tag_ = "vpid";

@@ -122,6 +122,15 @@ CLI::Validator tlb_tag_validator() {
       "TLB tagging");
 }
 
+CLI::Validator frames_validator() {
+  return complaint_validator(
+      [](const std::string& text) -> std::string {
+        if (parse_frame_placement(text)) return "";
+        return fmt::format("unknown frame placement '{}' (expected in-order or scattered)", text);
+      },
+      "frame placement");
+}
+
 CLI::Validator count_validator(int64_t lo, int64_t hi) {
   return complaint_validator(
       [lo, hi](const std::string& text) -> std::string {

@@ -26,6 +26,7 @@ CLI::Validator seed_validator();           // 0 .. 2^64-1
 CLI::Validator workload_spec_validator();  // listwalk:ws=64MiB,... (the spec error names the key)
 CLI::Validator vmm_model_validator();      // xen, kvm
 CLI::Validator tlb_tag_validator();        // none, asid1, asid, vpid, vpid+pcid
+CLI::Validator frames_validator();         // in-order, scattered
 CLI::Validator count_validator(int64_t lo, int64_t hi);  // a whole number in [lo, hi]
 // A spec that `command` (measure, compare) can run for real: listwalk or random. Goes after
 // workload_spec_validator(), so a malformed spec is reported as such, not as unmeasurable.

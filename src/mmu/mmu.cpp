@@ -43,6 +43,7 @@ bool Mmu::walk(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault) 
   }
   tlb_.insert(va, w.size, w.page, state_.tag, w.perm, false, w.dirty);
   hpa = w.page + va.offset_in(page_bytes(w.size));
+  frame_ = w.size;
   return true;
 }
 

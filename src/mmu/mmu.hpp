@@ -53,7 +53,7 @@ class Mmu {
   const CpuTiming* timing() const { return timing_.get(); }
   // The access's own load, once translated: charged to the ledger, if there is one.
   void load_data(HostPhys hpa) {
-    if (timing_) timing_->data(hpa);
+    if (timing_) timing_->data(hpa, frame_);
   }
 
   // True with the host-physical address in `hpa` if the TLB holds the translation; false (and
@@ -67,6 +67,7 @@ class Mmu {
     ++stats_.tlb_hits;
     if (timing_) timing_->tlb_hit(tlb_.last_hit_level());
     hpa = e->page + va.offset_in(page_bytes(e->size));
+    frame_ = e->size;
     return true;
   }
 
@@ -90,6 +91,7 @@ class Mmu {
   MmuState state_;
   MmuStats stats_;
   std::unique_ptr<CpuTiming> timing_;
+  PageSize frame_ = PageSize::k4K;  // the last translation's contiguous size, for load_data()
   uint64_t seen_epoch_ = 0;
   uint64_t seen_context_epoch_ = 0;
 };

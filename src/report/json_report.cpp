@@ -59,6 +59,7 @@ json config_to_json(const SimConfig& c, const std::vector<RunResult>& runs) {
           {"nested_page", std::string(page_size_name(c.nested_page))},
           {"modes", modes},
           {"cpu", c.cpu ? c.cpu->name : std::string("none")},
+          {"frames", std::string(frame_placement_name(c.frames))},
           {"guest_memory_bytes", c.guest_memory},
           {"host_memory_bytes", c.host_memory}};
 }

@@ -1,5 +1,6 @@
 #include "sim/machine.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -40,7 +41,14 @@ void check(const SimConfig& c) {
 Machine::Machine(const SimConfig& config) : config_(config), mem_(HostMemoryConfig{config.host_memory}) {
   check(config);
   cpus_.reserve(static_cast<size_t>(config.vcpus));
-  for (int i = 0; i < config.vcpus; ++i) cpus_.emplace_back(mem_, config.tlb, config.cpu.get());
+  // Frame placement is the machine's, not the CPU's: it reaches the caches through a copy.
+  std::optional<CpuModel> cpu;
+  if (config.cpu) {
+    cpu = *config.cpu;
+    cpu->caches.scattered_frames = config.frames == FramePlacement::kScattered;
+    cpu->caches.placement_seed = config.seed;
+  }
+  for (int i = 0; i < config.vcpus; ++i) cpus_.emplace_back(mem_, config.tlb, cpu ? &*cpu : nullptr);
   if (config.mode == PagingMode::kNative) {
     add_guest(0);
   } else {

@@ -14,6 +14,19 @@
 
 namespace memvirt {
 
+// Where the kernels' 4 KiB frames land, as the physically indexed caches see it: in order (a
+// fresh machine) or on random page colours (a machine that has run a while).
+enum class FramePlacement : uint8_t { kInOrder, kScattered };
+
+constexpr std::string_view frame_placement_name(FramePlacement p) {
+  return p == FramePlacement::kScattered ? "scattered" : "in-order";
+}
+constexpr std::optional<FramePlacement> parse_frame_placement(std::string_view text) {
+  if (text == "in-order") return FramePlacement::kInOrder;
+  if (text == "scattered") return FramePlacement::kScattered;
+  return std::nullopt;
+}
+
 struct SimConfig {
   PagingMode mode = PagingMode::kNative;
   VmmModel model = VmmModel::kKvm;
@@ -21,7 +34,8 @@ struct SimConfig {
   PageSize nested_page = PageSize::k4K;  // host frames behind guest memory (EPT leaves, shadow)
   int levels = 4;                        // guest paging levels (5 = LA57)
   int nested_levels = 4;                 // EPT levels
-  uint64_t seed = 1;
+  uint64_t seed = 1;  // also seeds the page colours of scattered frames
+  FramePlacement frames = FramePlacement::kInOrder;
   TlbConfig tlb;
   // The timing model's CPU (its TLB shape goes into `tlb`); null: counts only, no cycles.
   std::shared_ptr<const CpuModel> cpu;

@@ -108,6 +108,7 @@ void read_caches(const PresetReader& r, CpuModel& m) {
     m.caches.levels.push_back(c);
   }
   m.caches.memory_latency = r.count("caches.memory_latency_cycles");
+  m.caches.memory_line_cycles = r.count("caches.memory_line_cycles");
   m.caches.prefetch_degree = r.count("caches.prefetch_degree");
 }
 

@@ -24,7 +24,10 @@ class CpuTiming {
   void tlb_hit(int level) {
     ledger_.add(CycleCategory::kTlbHit, level <= 1 ? model_.tlb_l1_hit : model_.tlb_l2_hit);
   }
-  void data(HostPhys hpa) { ledger_.add(CycleCategory::kData, caches_.load(hpa)); }
+  // The access's own load from a frame of size `frame` (the TLB entry's).
+  void data(HostPhys hpa, PageSize frame) {
+    ledger_.add(CycleCategory::kData, caches_.load({hpa, now(), frame, true}));
+  }
   // A second-level TLB miss: the lookup that missed, then the walker starting.
   void walk_started() {
     ledger_.add(CycleCategory::kGuestWalk, model_.tlb_l2_hit + model_.walk_start);
@@ -35,7 +38,7 @@ class CpuTiming {
   // One page-table reference, served by the data caches like a load.
   void walk_ref(HostPhys entry, bool nested) {
     ledger_.add(nested ? CycleCategory::kNestedWalk : CycleCategory::kGuestWalk,
-                caches_.load(entry, false));
+                caches_.load({entry, now(), PageSize::k4K, false}));
   }
   void charge(CostEvent e, uint64_t count = 1);
 
@@ -51,6 +54,9 @@ class CpuTiming {
   const DataCaches& caches() const { return caches_; }
 
  private:
+  // The cycle this CPU has reached: what the memory channel's bookings are timed against.
+  uint64_t now() const { return model_.caches.memory_line_cycles ? ledger_.total() : 0; }
+
   CpuModel model_;
   DataCaches caches_;
   PagingStructureCache psc_;

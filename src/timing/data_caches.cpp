@@ -1,11 +1,23 @@
 #include "timing/data_caches.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace memvirt {
 namespace {
 
 constexpr unsigned kLineShift = 6;
+constexpr unsigned kLinesPerFrameShift = 6;  // 64 lines in a 4 KiB frame
+
+// A 64-bit mixer (the finalizer of MurmurHash3): neighbouring frame numbers get unrelated colours.
+uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
 
 }  // namespace
 
@@ -20,57 +32,98 @@ DataCaches::DataCaches(const DataCacheConfig& config) : config_(config) {
   stats_.hits.assign(levels_.size(), 0);
 }
 
-size_t DataCaches::probe(uint64_t line) {
+// The simulator hands frames out in order; a kernel that has run a while hands them out from
+// all over memory, so the page colours of a mapping's 4 KiB frames are random and some sets of
+// an L2 or LLC get more of its lines than they have ways. Hashing the frame number into the
+// index bits above the page offset gives each 4 KiB frame such a colour, seeded and fixed. The
+// lines of a frame keep their order within it, and a huge page stays contiguous, as it is.
+uint64_t DataCaches::index_of(uint64_t line, PageSize frame) const {
+  if (!config_.scattered_frames || frame != PageSize::k4K) return line;
+  const uint64_t frame_number = line >> kLinesPerFrameShift;
+  return line ^ (mix(frame_number ^ config_.placement_seed) << kLinesPerFrameShift);
+}
+
+size_t DataCaches::probe(uint64_t line, uint64_t index) {
   for (size_t i = 0; i < levels_.size(); ++i) {
     auto& l = levels_[i];
-    if (l.find(l.set_of(line), line)) return i;
+    if (l.find(l.set_of(index), line)) return i;
   }
   return levels_.size();
 }
 
 // Installs `line` in every level above `below` (the level that had it, or memory).
-void DataCaches::fill(uint64_t line, size_t below) {
+void DataCaches::fill(uint64_t line, uint64_t index, size_t below) {
   for (size_t i = 0; i < below; ++i) {
     auto& l = levels_[i];
     bool evicted = false;
-    l.slot(l.set_of(line), line, evicted);
+    l.slot(l.set_of(index), line, evicted);
   }
+}
+
+uint64_t DataCaches::book_channel(uint64_t now) {
+  const uint64_t start = std::max(now, channel_free_);
+  channel_free_ = start + config_.memory_line_cycles;
+  return channel_free_;
+}
+
+uint64_t DataCaches::wait_inflight(uint64_t line, uint64_t now) {
+  for (Inflight& f : inflight_) {
+    if (f.line != line) continue;
+    f.line = ~uint64_t{0};
+    --inflight_live_;
+    return f.ready > now ? f.ready - now : 0;
+  }
+  return 0;
 }
 
 // A demand stream seen to ascend (this line follows the last one) pulls the next lines into every
 // level. It runs over host-physical lines and crosses 4 KiB boundaries, standing for the
-// next-page prefetchers of current cores (the simulator hands out frames of one mapping mostly
-// in order, so physical and virtual streams coincide).
-void DataCaches::prefetch(uint64_t line) {
+// next-page prefetchers of current cores (the simulator's frames of one mapping are in order,
+// so physical and virtual streams coincide). Lines that come from memory take the channel.
+void DataCaches::prefetch(uint64_t line, const CacheLoad& l) {
   if (config_.prefetch_degree == 0 || line != last_line_ + 1) return;
   for (uint64_t d = 1; d <= config_.prefetch_degree; ++d) {
     const uint64_t next = line + d;
-    const size_t at = probe(next);
-    if (at > 0) {
-      fill(next, at);
-      ++stats_.prefetches;
-    }
+    const uint64_t index = index_of(next, l.frame);
+    const size_t at = probe(next, index);
+    if (at == 0) continue;
+    fill(next, index, at);
+    ++stats_.prefetches;
+    if (at < levels_.size() || config_.memory_line_cycles == 0) continue;
+    Inflight& f = inflight_[inflight_next_];
+    inflight_next_ = (inflight_next_ + 1) % inflight_.size();
+    if (f.line == ~uint64_t{0}) ++inflight_live_;
+    f = {next, book_channel(l.now)};
   }
 }
 
-uint32_t DataCaches::load(HostPhys addr, bool demand) {
-  const uint64_t line = addr.raw() >> kLineShift;
+uint32_t DataCaches::load(const CacheLoad& l) {
+  const uint64_t line = l.addr.raw() >> kLineShift;
+  const uint64_t index = index_of(line, l.frame);
   // Each level's set is a host-memory miss of its own when the simulated caches are large: ask
   // for all of them at once so that the misses overlap.
-  prefetch_sets(addr);
-  const size_t at = probe(line);
-  fill(line, at);
-  const uint32_t cycles =
-      at < levels_.size() ? config_.levels[at].latency : config_.memory_latency;
-  if (at < levels_.size())
+  for (const auto& level : levels_) level.prefetch(level.set_of(index));
+  const size_t at = probe(line, index);
+  fill(line, index, at);
+  uint64_t cycles;
+  if (at < levels_.size()) {
     ++stats_.hits[at];
-  else
+    const uint64_t wait = inflight_live_ ? wait_inflight(line, l.now) : 0;
+    stats_.stall_cycles += wait;
+    cycles = config_.levels[at].latency + wait;
+  } else {
     ++stats_.memory;
-  if (demand && line != last_line_) {
-    prefetch(line);
+    // Queued behind what the channel still has to deliver.
+    const uint64_t wait =
+        config_.memory_line_cycles ? book_channel(l.now) - config_.memory_line_cycles - l.now : 0;
+    stats_.stall_cycles += wait;
+    cycles = config_.memory_latency + wait;
+  }
+  if (l.demand && line != last_line_) {
+    prefetch(line, l);
     last_line_ = line;
   }
-  return cycles;
+  return static_cast<uint32_t>(cycles);
 }
 
 }  // namespace memvirt

@@ -1,11 +1,14 @@
 #pragma once
 // The data cache hierarchy (L1D, L2, LLC) over host-physical 64-byte lines, with a next-line
-// stream prefetcher. Page-table references go through it like ordinary loads, so walks and data
-// compete for the same lines. An access costs the load-to-use latency of the level that served it.
+// stream prefetcher and a memory channel of bounded bandwidth. Page-table references go through
+// it like ordinary loads, so walks and data compete for the same lines. An access costs the
+// load-to-use latency of the level that served it, plus any wait for the memory channel.
+#include <array>
 #include <cstdint>
 #include <vector>
 
 #include "arch/address.hpp"
+#include "arch/page_size.hpp"
 #include "timing/set_assoc.hpp"
 
 namespace memvirt {
@@ -19,42 +22,74 @@ struct CacheLevelConfig {
 struct DataCacheConfig {
   std::vector<CacheLevelConfig> levels;  // L1D first
   uint32_t memory_latency = 300;         // cycles when no level holds the line
+  // Cycles the memory channel is busy per line it delivers: 64 B over the bandwidth one core
+  // gets (0: unlimited). A stream the prefetcher runs ahead of waits for it.
+  uint32_t memory_line_cycles = 0;
   ReplacementKind replacement = ReplacementKind::kLru;
-  // Lines fetched ahead of an ascending stream within one 4 KiB page (0: no prefetcher).
+  // Lines fetched ahead of an ascending stream of lines (0: no prefetcher).
   uint32_t prefetch_degree = 0;
+  // 4 KiB frames placed as a long-running kernel leaves them: each on a seeded random page
+  // colour of the physically indexed caches (not a preset figure: the machine's placement).
+  bool scattered_frames = false;
+  uint64_t placement_seed = 0;
 };
 
 struct DataCacheStats {
   std::vector<uint64_t> hits;  // per level
   uint64_t memory = 0;         // loads no level held
   uint64_t prefetches = 0;     // lines brought in ahead of use
+  uint64_t stall_cycles = 0;   // waiting for lines the memory channel had not delivered yet
+};
+
+// One load: where, when, and from what kind of frame.
+struct CacheLoad {
+  HostPhys addr;
+  uint64_t now = 0;                // cycle the load issues at (the memory channel's clock)
+  PageSize frame = PageSize::k4K;  // the contiguous frame holding it (a TLB entry's size)
+  bool demand = true;              // only demand loads of data train the prefetcher
 };
 
 class DataCaches {
  public:
   explicit DataCaches(const DataCacheConfig& config);
 
-  // Loads the line holding `addr`; returns the cycles until the value is usable. Only demand
-  // loads of data (not page-walk references) train the prefetcher.
-  uint32_t load(HostPhys addr, bool demand = true);
+  // Loads the line; returns the cycles until the value is usable.
+  uint32_t load(const CacheLoad& l);
+  uint32_t load(HostPhys addr, bool demand = true) { return load({addr, 0, PageSize::k4K, demand}); }
   // Starts bringing the sets `addr` maps to into the host's caches (no simulated effect).
-  void prefetch_sets(HostPhys addr) const {
-    const uint64_t line = addr.raw() >> 6;
-    for (const auto& l : levels_) l.prefetch(l.set_of(line));
+  void prefetch_sets(HostPhys addr, PageSize frame = PageSize::k4K) const {
+    const uint64_t index = index_of(addr.raw() >> 6, frame);
+    for (const auto& l : levels_) l.prefetch(l.set_of(index));
   }
   const DataCacheStats& stats() const { return stats_; }
 
  private:
   // A cached line is its key alone: a 16-way set of the LLC is two host cache lines.
   struct Line {};
+  // A line the prefetcher asked the memory channel for, and when it arrives.
+  struct Inflight {
+    uint64_t line = ~uint64_t{0};
+    uint64_t ready = 0;
+  };
+
+  // What selects `line`'s set (the line itself unless its 4 KiB frame is scattered).
+  uint64_t index_of(uint64_t line, PageSize frame) const;
   // Level that holds `line` (levels_.size(): none); touches it there.
-  size_t probe(uint64_t line);
-  void fill(uint64_t line, size_t below);
-  void prefetch(uint64_t line);
+  size_t probe(uint64_t line, uint64_t index);
+  void fill(uint64_t line, uint64_t index, size_t below);
+  void prefetch(uint64_t line, const CacheLoad& l);
+  // Books one line on the memory channel from `now`; returns when it has been delivered.
+  uint64_t book_channel(uint64_t now);
+  // Cycles a load at `now` waits for `line` still in flight (and forgets it).
+  uint64_t wait_inflight(uint64_t line, uint64_t now);
 
   DataCacheConfig config_;
   std::vector<SetAssoc<Line>> levels_;
   uint64_t last_line_ = ~uint64_t{0} - 1;  // no line follows it
+  uint64_t channel_free_ = 0;              // cycle the memory channel is next idle
+  std::array<Inflight, 16> inflight_{};    // most recent prefetches from memory
+  size_t inflight_next_ = 0;
+  uint32_t inflight_live_ = 0;
   DataCacheStats stats_;
 };
 
