@@ -1,5 +1,6 @@
 #include "memory/host_memory.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace memvirt {
@@ -21,55 +22,42 @@ void HostMemory::free(HostPhys frame, PageSize size, FrameRole role) {
 
 void HostMemory::write(HostPhys entry, uint64_t value) {
   assert(entry.aligned_to(8));
-  const uint64_t fn = entry.raw() >> 12;
-  const uint64_t c = fn >> 9;
-  if (c >= chunks_.size()) {
-    if (value == 0) return;  // writing zero to unbacked memory changes nothing
-    chunks_.resize(c + 1);
-  }
-  auto& chunk = chunks_[c];
-  if (!chunk) {
-    if (value == 0) return;
-    chunk = std::make_unique<Chunk>();
-  }
-  auto& p = chunk->pages[fn & 511];
+  const uint64_t frame = entry.raw() >> 12;
+  StoredPage* p = pages_.find(frame);
   if (!p) {
-    if (value == 0) return;
-    p = std::make_unique<Page>();
-    ++stored_frames_;
+    if (value == 0) return;  // writing zero to unbacked memory changes nothing
+    p = &pages_.get_or_add(frame);
   }
   p->words[(entry.raw() & 0xFFF) >> 3] = value;
 }
 
-void HostMemory::clear(HostPhys frame, PageSize size) {
-  const uint64_t first = frame.raw() >> 12;
-  const uint64_t count = page_bytes(size) >> 12;
-  for (uint64_t c = first >> 9; c <= (first + count - 1) >> 9 && c < chunks_.size(); ++c) {
-    if (!chunks_[c]) continue;
-    for (auto& p : chunks_[c]->pages) {
-      const uint64_t fn = (c << 9) + static_cast<uint64_t>(&p - chunks_[c]->pages.data());
-      if (p && fn >= first && fn < first + count) {
-        p.reset();
-        --stored_frames_;
-      }
-    }
+std::vector<uint64_t> HostMemory::stored_in(uint64_t first, uint64_t count) const {
+  std::vector<uint64_t> frames;
+  // A huge frame holds few stored pages, if any: look at those rather than at every 4 KiB frame.
+  if (count > pages_.size()) {
+    pages_.for_each([&](uint64_t f, const StoredPage&) {
+      if (f >= first && f < first + count) frames.push_back(f);
+    });
+    return frames;
   }
+  for (uint64_t f = first; f < first + count; ++f)
+    if (pages_.find(f)) frames.push_back(f);
+  return frames;
+}
+
+void HostMemory::clear(HostPhys frame, PageSize size) {
+  for (uint64_t f : stored_in(frame.raw() >> 12, page_bytes(size) >> 12)) pages_.erase(f);
 }
 
 void HostMemory::copy(HostPhys from, HostPhys to, PageSize size) {
   clear(to, size);
   const uint64_t first = from.raw() >> 12;
-  const uint64_t count = page_bytes(size) >> 12;
   // Only frames that hold bytes are visited, so a 1 GiB page of data costs nothing.
-  for (uint64_t c = first >> 9; c <= (first + count - 1) >> 9 && c < chunks_.size(); ++c) {
-    if (!chunks_[c]) continue;
-    for (uint64_t i = 0; i < kEntriesPerTable; ++i) {
-      const uint64_t fn = (c << 9) + i;
-      const Page* p = chunks_[c]->pages[i].get();
-      if (!p || fn < first || fn >= first + count) continue;
-      const HostPhys dst = to + ((fn - first) << 12);
-      for (unsigned w = 0; w < kEntriesPerTable; ++w) write(dst + w * 8u, p->words[w]);
-    }
+  for (uint64_t f : stored_in(first, page_bytes(size) >> 12)) {
+    // Pages stay where they are while others are added, and `to` does not overlap `from`.
+    const StoredPage& src = *pages_.find(f);
+    const bool zero = std::all_of(src.words.begin(), src.words.end(), [](uint64_t w) { return w == 0; });
+    if (!zero) pages_.get_or_add((to.raw() >> 12) + (f - first)) = src;
   }
 }
 

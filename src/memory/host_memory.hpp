@@ -4,13 +4,13 @@
 // working set of many GiB costs only its page tables.
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "arch/address.hpp"
 #include "arch/page_size.hpp"
 #include "memory/frame_allocator.hpp"
 #include "memory/frame_role.hpp"
+#include "memory/page_map.hpp"
 
 namespace memvirt {
 
@@ -28,7 +28,7 @@ class HostMemory {
 
   // 8-byte entry access; `entry` must be 8-byte aligned. Unwritten memory reads as zero.
   uint64_t read(HostPhys entry) const {
-    const Page* p = page(entry.raw() >> 12);
+    const StoredPage* p = pages_.find(entry.raw() >> 12);
     return p ? p->words[(entry.raw() & 0xFFF) >> 3] : 0;
   }
   void write(HostPhys entry, uint64_t value);
@@ -41,28 +41,16 @@ class HostMemory {
   uint64_t bytes_in_use(FrameRole role) const { return role_bytes_[static_cast<size_t>(role)]; }
   uint64_t bytes_in_use() const { return allocator_.bytes_in_use(); }
   // Frames that hold bytes: what the simulator itself spends on this memory.
-  uint64_t stored_frames() const { return stored_frames_; }
+  uint64_t stored_frames() const { return pages_.size(); }
   uint64_t capacity() const { return allocator_.capacity(); }
 
  private:
-  struct Page {
-    std::array<uint64_t, kEntriesPerTable> words{};
-  };
-  // Two-level directory: 512 pages per chunk, chunks indexed by frame number / 512.
-  struct Chunk {
-    std::array<std::unique_ptr<Page>, kEntriesPerTable> pages;
-  };
-
-  const Page* page(uint64_t frame_number) const {
-    const uint64_t c = frame_number >> 9;
-    if (c >= chunks_.size() || !chunks_[c]) return nullptr;
-    return chunks_[c]->pages[frame_number & 511].get();
-  }
+  // The stored frames among the `count` from `first` (frame numbers), in no particular order.
+  std::vector<uint64_t> stored_in(uint64_t first, uint64_t count) const;
 
   FrameAllocator<HostPhys> allocator_;
-  std::vector<std::unique_ptr<Chunk>> chunks_;
+  PageMap pages_;
   std::array<uint64_t, kFrameRoleCount> role_bytes_{};
-  uint64_t stored_frames_ = 0;
 };
 
 }  // namespace memvirt

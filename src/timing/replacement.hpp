@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "memory/huge_page_allocator.hpp"
+
 namespace memvirt {
 
 enum class ReplacementKind : uint8_t { kLru, kTreePlru };
@@ -54,7 +56,7 @@ class Replacement {
   uint32_t depth_ = 0;           // tree-PLRU: log2(ways)
   // LRU: per set a permutation of 0..ways-1, 0 the most recently used way. Two bytes a way
   // rather than a global time stamp keep a set's state in one host cache line.
-  std::vector<uint16_t> rank_;
+  std::vector<uint16_t, HugePageAllocator<uint16_t>> rank_;
   std::vector<uint8_t> tree_;    // tree-PLRU: `ways` nodes per set, node 1 is the root
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "memory/huge_page_allocator.hpp"
 #include "timing/replacement.hpp"
 
 namespace memvirt {
@@ -134,7 +135,7 @@ class SetAssoc {
   uint32_t ways_;
   uint64_t set_mask_;  // sets - 1 when a power of two (1 set: 0, and key % 1 is 0 too)
   Replacement repl_;
-  std::vector<uint64_t> keys_;  // per way; kEmpty: no entry
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> keys_;  // per way; kEmpty: no entry
   std::vector<Entry> entries_;
 };
 
