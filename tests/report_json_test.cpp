@@ -60,7 +60,8 @@ TEST(ReportJson, RunHasEveryContractKeyWithExactValues) {
                  "guest_page_fault": 11, "cr3_write": 1, "invlpg": 0, "ept_violation": 0,
                  "invpcid": 0, "ipi_send": 0, "ipi_receive": 0}},
     "page_table_bytes": {"guest": 20480, "shadow": 24576, "nested": 0, "p2m": 8192},
-    "cycles": null
+    "cycles": null,
+    "data_caches": null
   })");
   EXPECT_EQ(run_to_json(shadow_run()), expected) << run_to_json(shadow_run()).dump(2);
 }
@@ -88,6 +89,17 @@ TEST(ReportJson, TimedRunsCarryCyclesByEveryCategory) {
   EXPECT_EQ(c["by_category"]["data"], 3000);
   EXPECT_EQ(c["by_category"]["guest_walk"], 500);
   EXPECT_EQ(c["by_category"]["vm_exit"], 0);
+}
+
+TEST(ReportJson, TimedRunsSayWhereTheirLoadsWereServed) {
+  RunResult r = native_run();
+  r.timed = true;
+  r.caches.hits = {90, 6, 3};
+  r.caches.memory = 1;
+  r.caches.prefetches = 4;
+  r.caches.stall_cycles = 12;
+  EXPECT_EQ(run_to_json(r)["data_caches"], json::parse(R"({"hits": [90, 6, 3], "memory": 1,
+      "prefetches": 4, "channel_wait_cycles": 12})"));
 }
 
 TEST(ReportJson, RefsPerMissIsZeroWithoutMisses) {

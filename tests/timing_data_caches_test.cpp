@@ -123,5 +123,20 @@ TEST(TimingDataCaches, ScatteredFramesMakeAWalkThatFitsTheL2Miss) {
   EXPECT_GT(warm_data_cycles(FramePlacement::kScattered), in_order * 1.5);
 }
 
+TEST(TimingDataCaches, EveryAccessAndWalkReferenceIsOneLoad) {
+  for (PagingMode mode : {PagingMode::kNative, PagingMode::kNested}) {
+    SimConfig c;
+    c.mode = mode;
+    c.cpu = std::make_shared<const CpuModel>(load_cpu_model("zen3"));
+    c.tlb = tlb_config_for(c.cpu->tlb);
+    const RunResult r =
+        simulate(c, parse_workload_spec("listwalk:ws=4MiB,npad=7,order=random,steps=20000"));
+    uint64_t loads = r.caches.memory;
+    for (uint64_t h : r.caches.hits) loads += h;
+    EXPECT_EQ(r.caches.hits.size(), 3u);
+    EXPECT_EQ(loads, r.accesses + r.walk_refs) << paging_mode_name(mode);
+  }
+}
+
 }  // namespace
 }  // namespace memvirt

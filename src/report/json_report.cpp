@@ -28,6 +28,16 @@ json cycles_to_json(const RunResult& r) {
           {"by_category", by_category}};
 }
 
+// Where the loads were served (levels L1D first, then memory), what the prefetcher brought in,
+// and how long loads waited for the memory channel.
+json caches_to_json(const RunResult& r) {
+  if (!r.timed) return nullptr;
+  return {{"hits", r.caches.hits},
+          {"memory", r.caches.memory},
+          {"prefetches", r.caches.prefetches},
+          {"channel_wait_cycles", r.caches.stall_cycles}};
+}
+
 json walk_to_json(const RunResult& r) {
   return {{"walks", r.walks},
           {"refs", r.walk_refs},
@@ -89,7 +99,8 @@ json run_to_json(const RunResult& r) {
           {"ipis", r.ipis},
           {"vm_exits", exits_to_json(r.vm_exits)},
           {"page_table_bytes", page_table_bytes_to_json(r)},
-          {"cycles", cycles_to_json(r)}};
+          {"cycles", cycles_to_json(r)},
+          {"data_caches", caches_to_json(r)}};
 }
 
 json sim_report_json(const std::string& workload, const std::vector<RunResult>& runs) {

@@ -18,6 +18,7 @@ RunResult Machine::result() const {
     if (const CpuTiming* t = m.timing()) {
       r.timed = true;
       r.cycles += t->ledger();
+      r.caches += t->caches().stats();
     }
   }
   r.walk_refs = r.guest_refs + r.nested_refs;

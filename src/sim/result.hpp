@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "sim/sim_config.hpp"
+#include "timing/data_caches.hpp"
 #include "timing/ledger.hpp"
 #include "vmm/vm_exit.hpp"
 
@@ -33,6 +34,7 @@ struct RunResult {
   uint64_t p2m_bytes = 0;        // the VMM's gPA -> hPA map under shadow paging
   bool timed = false;            // a CPU model kept time: `cycles` holds the run's cycles
   CycleLedger cycles;            // summed over every CPU
+  DataCacheStats caches;         // the data caches' loads (walk references included), every CPU
 
   double cycles_per_access() const {
     return accesses ? static_cast<double>(cycles.total()) / static_cast<double>(accesses) : 0.0;

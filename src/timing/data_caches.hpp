@@ -39,6 +39,15 @@ struct DataCacheStats {
   uint64_t memory = 0;         // loads no level held
   uint64_t prefetches = 0;     // lines brought in ahead of use
   uint64_t stall_cycles = 0;   // waiting for lines the memory channel had not delivered yet
+
+  DataCacheStats& operator+=(const DataCacheStats& o) {
+    if (hits.size() < o.hits.size()) hits.resize(o.hits.size(), 0);
+    for (size_t i = 0; i < o.hits.size(); ++i) hits[i] += o.hits[i];
+    memory += o.memory;
+    prefetches += o.prefetches;
+    stall_cycles += o.stall_cycles;
+    return *this;
+  }
 };
 
 // One load: where, when, and from what kind of frame.
