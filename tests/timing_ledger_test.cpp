@@ -87,6 +87,33 @@ TEST(TimingPreset, ANegativeFieldIsRefusedByName) {
             "CPU preset my.json: field 'virt.vm_exit_entry_cycles' must not be negative");
 }
 
+TEST(TimingPreset, TheMemoryChannelFieldIsRequired) {
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["caches"].erase("memory_line_cycles"); })),
+            "CPU preset my.json: field 'caches.memory_line_cycles' is missing");
+}
+
+TEST(TimingPreset, ShapesNoMachineCouldHoldAreRefusedByName) {
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["caches"]["llc"]["size_kib"] = 4000000000.0; })),
+            "CPU preset my.json: field 'caches.llc.size_kib' must be at most 1048576 (1 GiB)");
+  EXPECT_EQ(refusal(zen3_with([](auto& j) {
+              j["caches"]["llc"]["size_kib"] = 8192;
+              j["caches"]["llc"]["ways"] = 131072;
+            })),
+            "CPU preset my.json: field 'caches.llc.ways' must be at most 65536");
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["tlb"]["l2"]["4k"]["entries"] = 4194304; })),
+            "CPU preset my.json: field 'tlb.l2.4k.entries' must be at most 1048576");
+}
+
+TEST(TimingPreset, TreePlruWithWaysThatAreNoPowerOfTwoIsRefusedByName) {
+  EXPECT_EQ(refusal(zen3_with([](auto& j) {
+              j["caches"]["replacement"] = "plru";
+              j["caches"]["l2"]["size_kib"] = 384;
+              j["caches"]["l2"]["ways"] = 6;
+            })),
+            "CPU preset my.json: field 'caches.l2.ways' must be a power of two for \"plru\" "
+            "replacement");
+}
+
 TEST(TimingPreset, AnUnknownPresetNameIsRefused) {
   EXPECT_THROW(load_cpu_model("pentium"), PresetError);
 }

@@ -59,6 +59,19 @@ ReplacementKind replacement(const PresetReader& r, const std::string& path) {
   return *kind;
 }
 
+// Bounds that keep a typo from asking for more memory than any machine has: the largest real
+// structures are far below them (a 1 GiB cache, a million TLB entries).
+constexpr uint32_t kMaxEntries = 1u << 20;
+constexpr uint32_t kMaxCacheKib = 1u << 20;
+constexpr uint32_t kMaxWays = 65536;  // what an LRU rank of 16 bits can order
+
+void check_ways(const PresetReader& r, const std::string& path, uint32_t ways,
+                ReplacementKind kind) {
+  if (ways > kMaxWays) r.fail(path, fmt::format("must be at most {}", kMaxWays));
+  if (kind == ReplacementKind::kTreePlru && (ways & (ways - 1)) != 0)
+    r.fail(path, "must be a power of two for \"plru\" replacement");
+}
+
 // {entries, ways} as sets x ways; zero entries (with `optional`) means no such structure.
 SetAssocGeometry geometry(const PresetReader& r, const std::string& path, bool optional,
                           ReplacementKind kind) {
@@ -67,6 +80,8 @@ SetAssocGeometry geometry(const PresetReader& r, const std::string& path, bool o
   if (entries == 0 && optional) return {0, 0, kind};
   if (entries == 0 || ways == 0) r.fail(path + ".entries", "must be at least 1");
   if (entries % ways != 0) r.fail(path + ".ways", "must divide the entries");
+  check_ways(r, path + ".ways", ways, kind);
+  if (entries > kMaxEntries) r.fail(path + ".entries", fmt::format("must be at most {}", kMaxEntries));
   return {entries / ways, ways, kind};
 }
 
@@ -103,8 +118,11 @@ void read_caches(const PresetReader& r, CpuModel& m) {
     const std::string p = std::string("caches.") + level;
     const CacheLevelConfig c{uint64_t{r.count(p + ".size_kib")} * 1024, r.count(p + ".ways"),
                              r.count(p + ".latency_cycles")};
+    if (c.size_bytes > uint64_t{kMaxCacheKib} * 1024)
+      r.fail(p + ".size_kib", fmt::format("must be at most {} (1 GiB)", kMaxCacheKib));
     if (c.ways == 0 || c.size_bytes % (uint64_t{64} * c.ways) != 0)
       r.fail(p + ".ways", "must be at least 1 and divide the size in lines");
+    check_ways(r, p + ".ways", c.ways, m.caches.replacement);
     m.caches.levels.push_back(c);
   }
   m.caches.memory_latency = r.count("caches.memory_latency_cycles");
