@@ -101,13 +101,13 @@ void BM_mvt_decode_program(benchmark::State& state) {
   static const std::string trace = encoded(program_trace);
   decode_all(state, trace);
 }
-BENCHMARK(BM_mvt_decode_program)->Name("mvt_decode/program")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_mvt_decode_program)->Name("mvt_decode/program")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_mvt_decode_random(benchmark::State& state) {
   static const std::string trace = encoded(random_trace);
   decode_all(state, trace);
 }
-BENCHMARK(BM_mvt_decode_random)->Name("mvt_decode/random")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_mvt_decode_random)->Name("mvt_decode/random")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Registered only when asked for, so that a plain run lists no skipped benchmark.
 const bool kFileRegistered = [] {
@@ -117,7 +117,7 @@ const bool kFileRegistered = [] {
     std::ifstream in(path, std::ios::binary);
     const std::string trace{std::istreambuf_iterator<char>(in), {}};
     decode_all(state, trace);
-  })->Unit(benchmark::kMillisecond);
+  })->Unit(benchmark::kMillisecond)->UseRealTime();
   return true;
 }();
 

@@ -114,6 +114,14 @@ TEST(TimingPreset, TreePlruWithWaysThatAreNoPowerOfTwoIsRefusedByName) {
             "replacement");
 }
 
+TEST(TimingPreset, TextThatIsNoJsonIsRefused) {
+  EXPECT_THROW(parse_cpu_model("{\"name\": ", "my.json"), PresetError);
+  // A number beyond a double's range is an out_of_range error of the JSON parser, not a syntax
+  // error: it is refused all the same.
+  EXPECT_THROW(parse_cpu_model("{\"name\": \"x\", \"core_ghz\": 8.8E000000002201}", "my.json"),
+               PresetError);
+}
+
 TEST(TimingPreset, AnUnknownPresetNameIsRefused) {
   EXPECT_THROW(load_cpu_model("pentium"), PresetError);
 }

@@ -152,7 +152,7 @@ CpuModel parse_cpu_model(std::string_view text, const std::string& origin) {
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number too large for a double
     throw PresetError(fmt::format("CPU preset {}: not valid JSON: {}", origin, e.what()));
   }
   const PresetReader r(root, origin);
