@@ -54,6 +54,19 @@ PagingMode parse_one_mode(std::string_view item, const std::vector<PagingMode>& 
   return *mode;
 }
 
+// A value that must be one of a few names, parsed to std::optional: the complaint names what
+// was expected.
+template <typename Parse>
+CLI::Validator choice_validator(Parse parse, std::string noun, std::string expected,
+                                std::string name) {
+  return complaint_validator(
+      [parse, noun, expected](const std::string& text) -> std::string {
+        if (parse(text)) return "";
+        return fmt::format("unknown {} '{}' (expected {})", noun, text, expected);
+      },
+      std::move(name));
+}
+
 }  // namespace
 
 std::vector<PagingMode> parse_mode_list(std::string_view text) {
@@ -79,12 +92,7 @@ uint64_t parse_seed(std::string_view text) {
 CLI::Validator mode_list_validator() { return parser_validator(parse_mode_list, "modes"); }
 
 CLI::Validator page_size_validator() {
-  return complaint_validator(
-      [](const std::string& text) -> std::string {
-        if (parse_page_size(text)) return "";
-        return fmt::format("unknown page size '{}' (expected 4k, 2m or 1g)", text);
-      },
-      "page size");
+  return choice_validator(parse_page_size, "page size", "4k, 2m or 1g", "page size");
 }
 
 CLI::Validator paging_levels_validator() {
@@ -104,31 +112,17 @@ CLI::Validator workload_spec_validator() {
 }
 
 CLI::Validator vmm_model_validator() {
-  return complaint_validator(
-      [](const std::string& text) -> std::string {
-        if (parse_vmm_model(text)) return "";
-        return fmt::format("unknown VMM model '{}' (expected xen or kvm)", text);
-      },
-      "model");
+  return choice_validator(parse_vmm_model, "VMM model", "xen or kvm", "model");
 }
 
 CLI::Validator tlb_tag_validator() {
-  return complaint_validator(
-      [](const std::string& text) -> std::string {
-        if (parse_tlb_tagging(text)) return "";
-        return fmt::format("unknown TLB tagging '{}' (expected none, asid1, asid, vpid or vpid+pcid)",
-                           text);
-      },
-      "TLB tagging");
+  return choice_validator(parse_tlb_tagging, "TLB tagging",
+                          "none, asid1, asid, vpid or vpid+pcid", "TLB tagging");
 }
 
 CLI::Validator frames_validator() {
-  return complaint_validator(
-      [](const std::string& text) -> std::string {
-        if (parse_frame_placement(text)) return "";
-        return fmt::format("unknown frame placement '{}' (expected in-order or scattered)", text);
-      },
-      "frame placement");
+  return choice_validator(parse_frame_placement, "frame placement", "in-order or scattered",
+                          "frame placement");
 }
 
 CLI::Validator count_validator(int64_t lo, int64_t hi) {

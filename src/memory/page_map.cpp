@@ -24,10 +24,12 @@ StoredPage* PageMap::new_page() {
 }
 
 StoredPage& PageMap::get_or_add(uint64_t frame) {
-  if (StoredPage* p = find(frame)) return *p;
-  if (2 * (size_ + 1) > slots_.size()) grow();
-  uint64_t i = home(frame);
-  while (slots_[i].frame != kEmpty) i = (i + 1) & mask();
+  uint64_t i = slot_of(frame);
+  if (slots_[i].frame == frame) return *slots_[i].page;
+  if (2 * (size_ + 1) > slots_.size()) {
+    grow();
+    i = slot_of(frame);
+  }
   slots_[i] = {frame, new_page()};
   ++size_;
   return *slots_[i].page;
@@ -36,11 +38,8 @@ StoredPage& PageMap::get_or_add(uint64_t frame) {
 // Linear probing without tombstones: the entries after the erased one that could have sat in
 // its slot move back into it, one by one.
 bool PageMap::erase(uint64_t frame) {
-  uint64_t i = home(frame);
-  while (slots_[i].frame != frame) {
-    if (slots_[i].frame == kEmpty) return false;
-    i = (i + 1) & mask();
-  }
+  uint64_t i = slot_of(frame);
+  if (slots_[i].frame == kEmpty) return false;
   free_.push_back(slots_[i].page);
   for (uint64_t j = (i + 1) & mask(); slots_[j].frame != kEmpty; j = (j + 1) & mask()) {
     const uint64_t h = home(slots_[j].frame);
@@ -59,12 +58,8 @@ void PageMap::grow() {
   std::vector<Slot> old(slots_.size() * 2);
   old.swap(slots_);
   shift_ = static_cast<unsigned>(64 - std::countr_zero(slots_.size()));
-  for (const Slot& s : old) {
-    if (s.frame == kEmpty) continue;
-    uint64_t i = home(s.frame);
-    while (slots_[i].frame != kEmpty) i = (i + 1) & mask();
-    slots_[i] = s;
-  }
+  for (const Slot& s : old)
+    if (s.frame != kEmpty) slots_[slot_of(s.frame)] = s;
 }
 
 }  // namespace memvirt

@@ -23,13 +23,7 @@ class PageMap {
   PageMap() : slots_(kInitialSlots), shift_(64 - 10) {}
 
   // The page stored for `frame`, or nullptr.
-  const StoredPage* find(uint64_t frame) const {
-    for (uint64_t i = home(frame);; i = (i + 1) & mask()) {
-      const Slot& s = slots_[i];
-      if (s.frame == frame) return s.page;
-      if (s.frame == kEmpty) return nullptr;
-    }
-  }
+  const StoredPage* find(uint64_t frame) const { return slots_[slot_of(frame)].page; }
   StoredPage* find(uint64_t frame) {
     return const_cast<StoredPage*>(static_cast<const PageMap&>(*this).find(frame));
   }
@@ -54,6 +48,12 @@ class PageMap {
   };
 
   uint64_t mask() const { return slots_.size() - 1; }
+  // The slot holding `frame`, or the empty one where probing for it stops.
+  uint64_t slot_of(uint64_t frame) const {
+    uint64_t i = home(frame);
+    while (slots_[i].frame != frame && slots_[i].frame != kEmpty) i = (i + 1) & mask();
+    return i;
+  }
   // Frames of neighbouring tables are often consecutive: multiply to spread them.
   uint64_t home(uint64_t frame) const { return frame * 0x9E3779B97F4A7C15ULL >> shift_; }
   void grow();

@@ -6,7 +6,6 @@
 namespace memvirt {
 namespace {
 
-constexpr unsigned kLineShift = 6;
 constexpr unsigned kLinesPerFrameShift = 6;  // 64 lines in a 4 KiB frame
 
 // A 64-bit mixer (the finalizer of MurmurHash3): neighbouring frame numbers get unrelated colours.
@@ -63,13 +62,13 @@ void DataCaches::fill(uint64_t line, uint64_t index, size_t below) {
 uint64_t DataCaches::book_channel(uint64_t now) {
   const uint64_t start = std::max(now, channel_free_);
   channel_free_ = start + config_.memory_line_cycles;
-  return channel_free_;
+  return start;
 }
 
 uint64_t DataCaches::wait_inflight(uint64_t line, uint64_t now) {
   for (Inflight& f : inflight_) {
     if (f.line != line) continue;
-    f.line = ~uint64_t{0};
+    f.line = kNoLine;
     --inflight_live_;
     return f.ready > now ? f.ready - now : 0;
   }
@@ -92,8 +91,8 @@ void DataCaches::prefetch(uint64_t line, const CacheLoad& l) {
     if (at < levels_.size() || config_.memory_line_cycles == 0) continue;
     Inflight& f = inflight_[inflight_next_];
     inflight_next_ = (inflight_next_ + 1) % inflight_.size();
-    if (f.line == ~uint64_t{0}) ++inflight_live_;
-    f = {next, book_channel(l.now)};
+    if (f.line == kNoLine) ++inflight_live_;
+    f = {next, book_channel(l.now) + config_.memory_line_cycles};
   }
 }
 
@@ -102,7 +101,7 @@ uint32_t DataCaches::load(const CacheLoad& l) {
   const uint64_t index = index_of(line, l.frame);
   // Each level's set is a host-memory miss of its own when the simulated caches are large: ask
   // for all of them at once so that the misses overlap.
-  for (const auto& level : levels_) level.prefetch(level.set_of(index));
+  prefetch_index(index);
   const size_t at = probe(line, index);
   fill(line, index, at);
   uint64_t cycles;
@@ -114,8 +113,7 @@ uint32_t DataCaches::load(const CacheLoad& l) {
   } else {
     ++stats_.memory;
     // Queued behind what the channel still has to deliver.
-    const uint64_t wait =
-        config_.memory_line_cycles ? book_channel(l.now) - config_.memory_line_cycles - l.now : 0;
+    const uint64_t wait = config_.memory_line_cycles ? book_channel(l.now) - l.now : 0;
     stats_.stall_cycles += wait;
     cycles = config_.memory_latency + wait;
   }

@@ -67,27 +67,33 @@ class DataCaches {
   uint32_t load(HostPhys addr, bool demand = true) { return load({addr, 0, PageSize::k4K, demand}); }
   // Starts bringing the sets `addr` maps to into the host's caches (no simulated effect).
   void prefetch_sets(HostPhys addr, PageSize frame = PageSize::k4K) const {
-    const uint64_t index = index_of(addr.raw() >> 6, frame);
-    for (const auto& l : levels_) l.prefetch(l.set_of(index));
+    prefetch_index(index_of(addr.raw() >> kLineShift, frame));
   }
   const DataCacheStats& stats() const { return stats_; }
 
  private:
   // A cached line is its key alone: a 16-way set of the LLC is two host cache lines.
   struct Line {};
+  static constexpr unsigned kLineShift = 6;
+  static constexpr uint64_t kNoLine = ~uint64_t{0};
   // A line the prefetcher asked the memory channel for, and when it arrives.
   struct Inflight {
-    uint64_t line = ~uint64_t{0};
+    uint64_t line = kNoLine;
     uint64_t ready = 0;
   };
 
   // What selects `line`'s set (the line itself unless its 4 KiB frame is scattered).
   uint64_t index_of(uint64_t line, PageSize frame) const;
+  // Starts pulling the sets `index` selects in every level into the host's caches.
+  void prefetch_index(uint64_t index) const {
+    for (const auto& l : levels_) l.prefetch(l.set_of(index));
+  }
   // Level that holds `line` (levels_.size(): none); touches it there.
   size_t probe(uint64_t line, uint64_t index);
   void fill(uint64_t line, uint64_t index, size_t below);
   void prefetch(uint64_t line, const CacheLoad& l);
-  // Books one line on the memory channel from `now`; returns when it has been delivered.
+  // Books one line on the memory channel from `now`; returns when the channel starts on it (it
+  // is delivered memory_line_cycles later).
   uint64_t book_channel(uint64_t now);
   // Cycles a load at `now` waits for `line` still in flight (and forgets it).
   uint64_t wait_inflight(uint64_t line, uint64_t now);
