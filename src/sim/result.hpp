@@ -11,11 +11,13 @@ namespace memvirt {
 
 struct RunResult {
   SimConfig config;
+  uint64_t warmup = 0;           // accesses simulated before counting (every VM), not in the counts
   uint64_t accesses = 0;
   uint64_t segfaults = 0;        // accesses the guest kernel refused
   uint64_t tlb_hits = 0;
-  uint64_t tlb_misses = 0;       // translations that walked (retries after faults included)
-  uint64_t walks = 0;
+  uint64_t tlb_misses = 0;       // accesses whose first TLB lookup missed (at most one per access)
+  uint64_t tlb_retries = 0;      // further translations after a fault, until the access translated
+  uint64_t walks = 0;            // every walk, retries included
   uint64_t walk_refs = 0;
   uint64_t guest_refs = 0;
   uint64_t nested_refs = 0;

@@ -46,6 +46,9 @@ struct SimConfig {
   int vcpus = 1;               // vCPUs per VM (and physical CPUs)
   uint64_t vm_quantum = 10000;    // events a VM runs before the next one gets the CPUs
   uint64_t vcpu_quantum = 1000;   // events a vCPU runs before the next vCPU takes over
+  // Accesses each workload instance (one per VM) simulates before the counters start; empty:
+  // auto, the computation `memvirt measure` times (warmup.hpp).
+  std::optional<uint64_t> warmup;
   uint64_t guest_memory = uint64_t{256} << 30;  // guest-physical address space
   uint64_t host_memory = uint64_t{1} << 40;     // host-physical address space
 };

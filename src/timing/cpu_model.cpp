@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -130,6 +131,24 @@ void read_caches(const PresetReader& r, CpuModel& m) {
   m.caches.prefetch_degree = r.count("caches.prefetch_degree");
 }
 
+// Optional: only a preset written by `memvirt calibrate` describes the machine it came from.
+void read_host(const json& root, const PresetReader& r, CpuModel& m) {
+  if (!root.is_object() || !root.contains("host")) return;
+  HostFacts h;
+  h.cpu = r.text("host.cpu");
+  const json& guest = r.at("host.guest");
+  if (!guest.is_boolean()) r.fail("host.guest", "must be true or false");
+  h.guest = guest.get<bool>();
+  if (root["host"].contains("outer_page") && !root["host"]["outer_page"].is_null()) {
+    const auto page = parse_page_size(r.text("host.outer_page"));
+    if (!page) r.fail("host.outer_page", "must be \"4k\", \"2m\", \"1g\" or null");
+    h.outer_page = *page;
+  }
+  h.tsc_ghz = r.number("host.tsc_ghz");
+  if (h.tsc_ghz <= 0 || h.tsc_ghz > 100) r.fail("host.tsc_ghz", "must be above 0 and at most 100");
+  m.host = h;
+}
+
 void read_virt(const PresetReader& r, CpuModel& m) {
   m.virt.vm_exit_entry = r.count("virt.vm_exit_entry_cycles");
   m.virt.hypercall = r.count("virt.hypercall_cycles");
@@ -164,10 +183,29 @@ CpuModel parse_cpu_model(std::string_view text, const std::string& origin) {
   read_walk(r, m);
   read_caches(r, m);
   read_virt(r, m);
+  read_host(root, r, m);
   return m;
 }
 
+std::filesystem::path host_preset_path() {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  if (xdg && *xdg == '/') return std::filesystem::path(xdg) / "memvirt" / "host.json";
+  const char* home = std::getenv("HOME");
+  if (!home || *home != '/')
+    throw PresetError("cannot place the host preset: neither XDG_CONFIG_HOME nor HOME is an "
+                      "absolute path");
+  return std::filesystem::path(home) / ".config" / "memvirt" / "host.json";
+}
+
 CpuModel load_cpu_model(std::string_view what) {
+  if (what == "host") {
+    const std::filesystem::path path = host_preset_path();
+    if (!std::filesystem::exists(path))
+      throw PresetError(fmt::format("no calibrated preset for this machine at {}: run `memvirt "
+                                    "calibrate` first, or name a preset",
+                                    path.string()));
+    return parse_cpu_model(read_file(path.string()), path.string());
+  }
   for (const EmbeddedPreset& p : embedded_cpu_presets())
     if (p.name == what) return parse_cpu_model(p.text, fmt::format("preset {}", what));
   const std::string path(what);

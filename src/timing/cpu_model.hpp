@@ -4,11 +4,14 @@
 // files; the loader checks that every field is present and not negative, naming the one that is.
 #include <array>
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "arch/page_size.hpp"
 #include "timing/data_caches.hpp"
 #include "timing/paging_structure_cache.hpp"
 
@@ -35,6 +38,15 @@ struct TlbShape {
   ReplacementKind replacement = ReplacementKind::kLru;
 };
 
+// What `memvirt calibrate` found about the machine it ran on (the preset's optional "host"
+// object): what `compare` needs to predict that machine as it is.
+struct HostFacts {
+  std::string cpu;                     // e.g. "GenuineIntel family 6 model 207: Intel(R) Xeon(R) ..."
+  bool guest = false;                  // CPUID's hypervisor bit: a process here walks two dimensions
+  std::optional<PageSize> outer_page;  // the hypervisor's pages below this guest, where measured
+  double tsc_ghz = 0;                  // the TSC's rate when calibrated
+};
+
 struct CpuModel {
   std::string name;
   std::string origin;  // "preset zen3" or the file path
@@ -48,10 +60,15 @@ struct CpuModel {
   SetAssocGeometry nested_tlb{0, 0};  // zero ways: none
   DataCacheConfig caches;
   VirtCosts virt;
+  std::optional<HostFacts> host;  // calibrated presets only
 };
 
-// `what` is a preset name (zen3, zen4, skylake, icelake) or a path to a JSON file.
+// `what` is a preset name (zen3, zen4, skylake, icelake), "host" (the preset `memvirt
+// calibrate` wrote for this machine: host_preset_path()) or a path to a JSON file.
 CpuModel load_cpu_model(std::string_view what);
+// Where `memvirt calibrate` writes this machine's preset and `--cpu host` reads it:
+// $XDG_CONFIG_HOME/memvirt/host.json, else $HOME/.config/memvirt/host.json.
+std::filesystem::path host_preset_path();
 // Parses preset text; `origin` names it in error messages.
 CpuModel parse_cpu_model(std::string_view text, const std::string& origin);
 std::vector<std::string> cpu_preset_names();
