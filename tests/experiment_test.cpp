@@ -21,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace test;
 
-const ExperimentOptions kQuick{.quick = true};
+const ExperimentOptions kQuick{.quick = true, .warmup = {}};
 
 // The row whose columns hold every given value; throws, failing the test, if there is none.
 const ExperimentRow& row_where(const ExperimentTable& table,

@@ -23,6 +23,8 @@ RunResult shadow_run() {
   r.segfaults = 1;
   r.tlb_hits = 900;
   r.tlb_misses = 120;
+  r.tlb_retries = 5;
+  r.warmup = 250;
   r.walks = 119;
   r.walk_refs = 600;
   r.guest_refs = 590;
@@ -51,8 +53,8 @@ TEST(ReportJson, RunHasEveryContractKeyWithExactValues) {
   const json expected = json::parse(R"({
     "mode": "shadow", "model": "kvm", "tlb_tag": "vpid", "vms": 1, "vcpus": 1,
     "page": "2m", "nested_page": "1g", "levels": 5,
-    "accesses": 1000, "segfaults": 1,
-    "tlb": {"hits": 900, "misses": 120},
+    "warmup": 250, "accesses": 1000, "segfaults": 1,
+    "tlb": {"hits": 900, "misses": 120, "retries": 5},
     "walk": {"walks": 119, "refs": 600, "guest_refs": 590, "nested_refs": 10, "refs_per_miss": 5.0},
     "guest_page_faults": 11, "guest_pt_writes": 40, "shadow_faults": 13, "shadow_syncs": 3,
     "hypercalls": 0, "tlb_flushes": 14, "refused_foreign_maps": 0, "ipis": 0,
@@ -112,13 +114,14 @@ TEST(ReportJson, SimReportTakesConfigFromFirstRunAndKeepsModeOrder) {
   RunResult first = shadow_run();
   first.config.guest_memory = uint64_t{4} << 30;
   first.config.host_memory = uint64_t{8} << 30;
+  first.config.warmup = 5000;
   RunResult second = native_run();
   const json report = sim_report_json("listwalk:ws=1MiB", {first, second});
   const json expected_config = json::parse(R"({
     "seed": 7, "levels": 5, "nested_levels": 4, "page": "2m", "nested_page": "1g",
     "modes": ["shadow", "native"], "model": "kvm", "tlb_tag": "vpid", "pv_batch": 1,
     "shadow_unsync": false, "vms": 1, "vcpus": 1, "cpu": "none", "frames": "in-order",
-    "guest_memory_bytes": 4294967296, "host_memory_bytes": 8589934592
+    "warmup": 5000, "guest_memory_bytes": 4294967296, "host_memory_bytes": 8589934592
   })");
   EXPECT_EQ(report["workload"], "listwalk:ws=1MiB");
   EXPECT_EQ(report["config"], expected_config);

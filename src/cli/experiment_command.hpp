@@ -24,6 +24,7 @@ class ExperimentCommand {
   std::string json_path_;
   bool list_ = false;
   bool quick_ = false;
+  std::string warmup_ = "auto";
   uint64_t seed_ = 1;
   std::string model_ = "kvm";
   int levels_ = 4;

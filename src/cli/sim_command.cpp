@@ -13,6 +13,7 @@
 #include "cli/validators.hpp"
 #include "report/json_report.hpp"
 #include "report/text_table.hpp"
+#include "sim/counted_part.hpp"
 #include "sim/engine.hpp"
 #include "workload/spec.hpp"
 
@@ -34,10 +35,10 @@ void print_table(const std::string& workload, const std::vector<RunResult>& runs
   const SimConfig& c = runs.front().config;
   std::cout << fmt::format(
                    "workload {}  seed {}  levels {}  nested levels {}\nmodel {}  TLB tags {}  "
-                   "VMs {}  vCPUs {}  PV batch {}  shadow unsync {}\n\n",
+                   "VMs {}  vCPUs {}  PV batch {}  shadow unsync {}\n{}\n\n",
                    workload, c.seed, c.levels, c.nested_levels, vmm_model_name(c.model),
                    tlb_tagging_name(c.tlb_tag), c.vms, c.vcpus, c.pv_batch,
-                   c.shadow_unsync ? "on" : "off")
+                   c.shadow_unsync ? "on" : "off", counting_note(runs.front()))
             << sim_table(runs);
 }
 

@@ -1,6 +1,7 @@
 #include "cli/sim_options.hpp"
 
 #include "cli/validators.hpp"
+#include "sim/warmup.hpp"
 
 namespace memvirt {
 
@@ -68,6 +69,14 @@ void SimOptions::add_to(CLI::App& app) {
           },
           "CPU", "cpu_validator"))
       ->capture_default_str();
+  app.add_option("--warmup", warmup_,
+                 "Accesses each VM simulates before counting starts; auto: a listwalk or random "
+                 "run is the loop `measure` times (pages touched, one warm-up lap, the lap that "
+                 "counts), other workloads count from their first event; 0: count from first "
+                 "touch")
+      ->type_name("auto|N")
+      ->check(warmup_validator())
+      ->capture_default_str();
   app.add_option("--vcpus", vcpus_, "vCPUs per VM (one TLB each); the workload runs on all")
       ->type_name("N")
       ->check(count_validator(1, 64))
@@ -92,6 +101,7 @@ SimConfig SimOptions::config_for(PagingMode mode) const {
   c.shadow_unsync = shadow_unsync_;
   c.vms = mode == PagingMode::kNative ? 1 : vms_;  // native runs no VMs
   c.vcpus = vcpus_;
+  c.warmup = parse_warmup(warmup_);
   if (cpu_ != "none") {
     if (!cpu_model_) cpu_model_ = std::make_shared<const CpuModel>(load_cpu_model(cpu_));
     c.cpu = cpu_model_;

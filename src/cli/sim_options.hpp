@@ -32,6 +32,7 @@ class SimOptions {
   int vms_ = 1;
   int vcpus_ = 1;
   std::string cpu_ = "zen3";
+  std::string warmup_ = "auto";
   mutable std::shared_ptr<const CpuModel> cpu_model_;  // loaded once, shared by every mode
 };
 

@@ -11,6 +11,7 @@
 
 #include "arch/page_size.hpp"
 #include "sim/sim_config.hpp"
+#include "sim/warmup.hpp"
 #include "workload/spec.hpp"
 
 namespace memvirt {
@@ -105,6 +106,8 @@ CLI::Validator paging_levels_validator() {
 }
 
 CLI::Validator seed_validator() { return parser_validator(parse_seed, "seed"); }
+
+CLI::Validator warmup_validator() { return parser_validator(parse_warmup, "warm-up"); }
 
 CLI::Validator workload_spec_validator() {
   // The SpecError message quotes the whole spec and names the bad key.

@@ -22,6 +22,7 @@ uint64_t parse_seed(std::string_view text);
 CLI::Validator mode_list_validator();      // native,shadow,nested
 CLI::Validator page_size_validator();      // 4k, 2m, 1g
 CLI::Validator paging_levels_validator();  // 4, 5
+CLI::Validator warmup_validator();         // auto or a number of accesses
 CLI::Validator seed_validator();           // 0 .. 2^64-1
 CLI::Validator workload_spec_validator();  // listwalk:ws=64MiB,... (the spec error names the key)
 CLI::Validator vmm_model_validator();      // xen, kvm

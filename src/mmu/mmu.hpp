@@ -30,7 +30,8 @@ struct MmuState {
 struct MmuStats {
   uint64_t translations = 0;  // every attempt, retries after a fault included
   uint64_t tlb_hits = 0;
-  uint64_t tlb_misses = 0;    // translations that walked
+  uint64_t tlb_misses = 0;    // accesses whose first lookup missed, so walked
+  uint64_t retries = 0;       // translations after a fault, until the access translated
   uint64_t walks = 0;
   uint64_t faulting_walks = 0;
   uint64_t guest_refs = 0;    // page-table references in the guest (or only) dimension
@@ -59,15 +60,8 @@ class Mmu {
   // True with the host-physical address in `hpa` if the TLB holds the translation; false (and
   // nothing counted) if translate() has to walk.
   bool translate_hit(GuestVirt va, AccessType type, HostPhys& hpa) {
-    const TlbEntry* e = tlb_.lookup(va, state_.tag);
-    // A write through a clean entry walks again so that the dirty bit gets set.
-    if (!e || !allows(e->perm, type, true) || (type == AccessType::kWrite && !e->dirty))
-      return false;
-    ++stats_.translations;
+    if (!lookup(va, type, hpa)) return false;
     ++stats_.tlb_hits;
-    if (timing_) timing_->tlb_hit(tlb_.last_hit_level());
-    hpa = e->page + va.offset_in(page_bytes(e->size));
-    frame_ = e->size;
     return true;
   }
 
@@ -81,8 +75,29 @@ class Mmu {
     ++stats_.tlb_misses;
     return walk(va, type, hpa, fault);
   }
+  // The same access translated again after its fault was handled: a retry, neither a hit nor a
+  // miss of its own, so that misses count accesses.
+  bool retranslate(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault) {
+    ++stats_.retries;
+    if (lookup(va, type, hpa)) return true;
+    ++stats_.translations;
+    return walk(va, type, hpa, fault);
+  }
 
  private:
+  // The TLB's answer, with its time charged.
+  bool lookup(GuestVirt va, AccessType type, HostPhys& hpa) {
+    const TlbEntry* e = tlb_.lookup(va, state_.tag);
+    // A write through a clean entry walks again so that the dirty bit gets set.
+    if (!e || !allows(e->perm, type, true) || (type == AccessType::kWrite && !e->dirty))
+      return false;
+    ++stats_.translations;
+    if (timing_) timing_->tlb_hit(tlb_.last_hit_level());
+    hpa = e->page + va.offset_in(page_bytes(e->size));
+    frame_ = e->size;
+    return true;
+  }
+
   bool walk(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault);
   WalkResult timed_walk(const WalkRequest& req);
 

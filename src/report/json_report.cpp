@@ -70,6 +70,7 @@ json config_to_json(const SimConfig& c, const std::vector<RunResult>& runs) {
           {"modes", modes},
           {"cpu", c.cpu ? c.cpu->name : std::string("none")},
           {"frames", std::string(frame_placement_name(c.frames))},
+          {"warmup", c.warmup ? json(*c.warmup) : json("auto")},
           {"guest_memory_bytes", c.guest_memory},
           {"host_memory_bytes", c.host_memory}};
 }
@@ -85,9 +86,10 @@ json run_to_json(const RunResult& r) {
           {"page", std::string(page_size_name(r.config.page))},
           {"nested_page", std::string(page_size_name(r.config.nested_page))},
           {"levels", r.config.levels},
+          {"warmup", r.warmup},
           {"accesses", r.accesses},
           {"segfaults", r.segfaults},
-          {"tlb", {{"hits", r.tlb_hits}, {"misses", r.tlb_misses}}},
+          {"tlb", {{"hits", r.tlb_hits}, {"misses", r.tlb_misses}, {"retries", r.tlb_retries}}},
           {"walk", walk_to_json(r)},
           {"guest_page_faults", r.guest_page_faults},
           {"guest_pt_writes", r.guest_pt_writes},

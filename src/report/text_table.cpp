@@ -153,7 +153,9 @@ std::string cycles_table(const std::vector<RunResult>& runs) {
     for (uint64_t c : r.cycles.by_category) row.push_back(ratio(c, r.accesses));
     t.add_row(row);
   }
-  return any ? "\ncycles per access (" + runs.front().config.cpu->name + ")\n" + t.render() : "";
+  if (!any) return "";
+  return "\nmodel cycles per access (CPU preset " + runs.front().config.cpu->name + ")\n" +
+         t.render();
 }
 
 }  // namespace

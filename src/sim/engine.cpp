@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 
+#include "sim/counted_part.hpp"
+#include "sim/warmup.hpp"
+
 namespace memvirt {
 namespace {
 
@@ -10,34 +13,75 @@ constexpr size_t kBatch = 4096;
 
 // Where one VM's workload stands: its batch, and how far its vCPUs have got.
 struct VmStream {
-  std::unique_ptr<Workload>* workload;
+  Workload* workload = nullptr;
   std::array<Event, kBatch> batch;
   size_t size = 0;
   size_t next = 0;
-  uint64_t applied = 0;
+  uint64_t applied = 0;   // events
+  uint64_t accesses = 0;  // of them, accesses
   bool done = false;
 
   bool refill() {
     if (next < size) return true;
-    size = (*workload)->next(batch);
+    size = workload->next(batch);
     next = 0;
     done = size == 0;
     return !done;
   }
 };
 
-// Applies up to `quantum` events of one VM; returns how many.
-uint64_t run_quantum(Machine& m, VmStream& s, uint64_t quantum) {
+// Applies up to `quantum` events of one VM, stopping once it has applied `limit` accesses;
+// returns how many events.
+uint64_t run_quantum(Machine& m, VmStream& s, uint64_t quantum, uint64_t limit) {
   const SimConfig& c = m.config();
   uint64_t n = 0;
-  while (n < quantum && s.refill()) {
+  while (n < quantum && s.accesses < limit && s.refill()) {
     if (c.vcpus > 1) m.set_cpu(static_cast<int>((s.applied / c.vcpu_quantum) % c.vcpus));
-    m.apply(s.batch[s.next++]);
+    const Event& e = s.batch[s.next++];
+    m.apply(e);
+    s.accesses += is_access(e.kind) ? 1 : 0;
     ++s.applied;
     ++n;
   }
   return n;
 }
+
+// The VMs' streams, run in turns; a run can stop at an access count and go on later.
+class Streams {
+ public:
+  Streams(Machine& machine, std::vector<std::unique_ptr<Workload>>& workloads)
+      : machine_(machine), streams_(workloads.size()) {
+    for (size_t i = 0; i < workloads.size(); ++i) streams_[i].workload = workloads[i].get();
+  }
+
+  uint64_t run(uint64_t limit) {
+    const bool several = streams_.size() > 1;
+    const uint64_t quantum = several ? machine_.config().vm_quantum : UINT64_MAX;
+    uint64_t events = 0;
+    for (bool any = true; any;) {
+      any = false;
+      for (size_t vm = 0; vm < streams_.size(); ++vm) {
+        VmStream& s = streams_[vm];
+        if (s.done || s.accesses >= limit) continue;
+        if (several) machine_.switch_vm(static_cast<uint32_t>(vm));
+        const uint64_t n = run_quantum(machine_, s, quantum, limit);
+        events += n;
+        any |= n > 0;
+      }
+    }
+    return events;
+  }
+
+  uint64_t accesses() const {
+    uint64_t sum = 0;
+    for (const VmStream& s : streams_) sum += s.accesses;
+    return sum;
+  }
+
+ private:
+  Machine& machine_;
+  std::vector<VmStream> streams_;
+};
 
 }  // namespace
 
@@ -51,42 +95,40 @@ uint64_t run_workload(Machine& machine, Workload& workload) {
   return events;
 }
 
-uint64_t run_workloads(Machine& machine, std::vector<std::unique_ptr<Workload>>& workloads) {
-  if (workloads.size() == 1 && machine.config().vcpus == 1)
+uint64_t run_workloads(Machine& machine, std::vector<std::unique_ptr<Workload>>& workloads,
+                       uint64_t accesses) {
+  if (workloads.size() == 1 && machine.config().vcpus == 1 && accesses == UINT64_MAX)
     return run_workload(machine, *workloads.front());
-  std::vector<std::unique_ptr<VmStream>> streams;
-  for (auto& w : workloads) {
-    streams.push_back(std::make_unique<VmStream>());
-    streams.back()->workload = &w;
-  }
-  const uint64_t quantum = workloads.size() > 1 ? machine.config().vm_quantum : UINT64_MAX;
-  uint64_t events = 0;
-  for (bool any = true; any;) {
-    any = false;
-    for (size_t vm = 0; vm < streams.size(); ++vm) {
-      if (streams[vm]->done) continue;
-      if (workloads.size() > 1) machine.switch_vm(static_cast<uint32_t>(vm));
-      const uint64_t n = run_quantum(machine, *streams[vm], quantum);
-      events += n;
-      any |= n > 0;
-    }
-  }
-  return events;
+  return Streams(machine, workloads).run(accesses);
 }
 
-void run_spec(Machine& machine, const WorkloadSpec& spec) {
+uint64_t run_spec(Machine& machine, const WorkloadSpec& spec,
+                  const std::function<void()>& counting_starts) {
   const SimConfig& config = machine.config();
+  const WarmupPlan plan = plan_warmup(spec, config.page, config.warmup);
   std::vector<std::unique_ptr<Workload>> workloads;
   const int vms = config.mode == PagingMode::kNative ? 1 : config.vms;
   for (int vm = 0; vm < vms; ++vm)
-    workloads.push_back(make_workload(spec, WorkloadContext{config.page, config.seed}));
-  run_workloads(machine, workloads);
+    workloads.push_back(make_warm_workload(spec, WorkloadContext{config.page, config.seed}, plan));
+  if (plan.accesses == 0) {
+    if (counting_starts) counting_starts();
+    run_workloads(machine, workloads);
+    return 0;
+  }
+  Streams streams(machine, workloads);
+  streams.run(plan.accesses);
+  const uint64_t warmed = streams.accesses();
+  if (counting_starts) counting_starts();
+  streams.run(UINT64_MAX);
+  return warmed;
 }
 
 RunResult simulate(const SimConfig& config, const WorkloadSpec& spec) {
   Machine machine(config);
-  run_spec(machine, spec);
-  return machine.result();
+  RunResult warm;
+  const uint64_t warmed = run_spec(machine, spec, [&] { warm = machine.result(); });
+  // Without a warm-up everything counts, the machine's start-of-day work included.
+  return warmed > 0 ? counted_part(machine.result(), warm, warmed) : machine.result();
 }
 
 }  // namespace memvirt

@@ -1,6 +1,8 @@
 #pragma once
 // Feeds workload events to a machine, in batches: one workload per VM, the VMs taking turns on
-// the CPUs, the events of each spread over its vCPUs.
+// the CPUs, the events of each spread over its vCPUs. A run has a warm-up and a counted part:
+// the counters of the result are those of the counted part alone.
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -12,13 +14,19 @@ namespace memvirt {
 // Runs one workload on the running VM and current CPU; returns the number of events applied.
 uint64_t run_workload(Machine& machine, Workload& workload);
 
-// Runs workloads[i] in VM i, interleaved, each on all vCPUs in turn.
-uint64_t run_workloads(Machine& machine, std::vector<std::unique_ptr<Workload>>& workloads);
+// Runs workloads[i] in VM i, interleaved, each on all vCPUs in turn, until each has applied
+// `accesses` accesses of its own or ended; run again to go on. Returns the events applied.
+uint64_t run_workloads(Machine& machine, std::vector<std::unique_ptr<Workload>>& workloads,
+                       uint64_t accesses = UINT64_MAX);
 
-// One instance of `spec` per VM (one in native mode), run on `machine`.
-void run_spec(Machine& machine, const WorkloadSpec& spec);
+// One instance of `spec` per VM (one in native mode), run on `machine`: first the warm-up that
+// machine.config().warmup asks for (warmup.hpp), then `counting_starts` is called (also after
+// an empty warm-up), then the rest. Returns the accesses the warm-up simulated, over all VMs.
+uint64_t run_spec(Machine& machine, const WorkloadSpec& spec,
+                  const std::function<void()>& counting_starts = {});
 
-// A fresh machine running the spec in every VM, from the same seed.
+// A fresh machine running the spec in every VM, from the same seed: its counted part (all of
+// it when there is no warm-up, the machine's start-of-day work included).
 RunResult simulate(const SimConfig& config, const WorkloadSpec& spec);
 
 }  // namespace memvirt

@@ -122,7 +122,8 @@ AccessOutcome Machine::resolve(uint32_t pid, GuestVirt va, AccessType type) {
   for (int round = 0; round < kMaxFaultRounds; ++round) {
     HostPhys hpa;
     // The first round's TLB lookup was access()'s.
-    if (round == 0 ? mmu.translate_miss(va, type, hpa, fault) : mmu.translate(va, type, hpa, fault)) {
+    if (round == 0 ? mmu.translate_miss(va, type, hpa, fault)
+                   : mmu.retranslate(va, type, hpa, fault)) {
       mmu.load_data(hpa);
       if (mmu.timing()) charge_vmm_work();
       return {true, hpa};

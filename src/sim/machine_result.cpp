@@ -11,6 +11,7 @@ RunResult Machine::result() const {
   for (const Mmu& m : cpus_) {
     r.tlb_hits += m.stats().tlb_hits;
     r.tlb_misses += m.stats().tlb_misses;
+    r.tlb_retries += m.stats().retries;
     r.walks += m.stats().walks;
     r.guest_refs += m.stats().guest_refs;
     r.nested_refs += m.stats().nested_refs;

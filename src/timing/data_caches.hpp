@@ -48,6 +48,14 @@ struct DataCacheStats {
     stall_cycles += o.stall_cycles;
     return *this;
   }
+  // `o` is an earlier reading of the same caches: it has no more levels than this one.
+  DataCacheStats& operator-=(const DataCacheStats& o) {
+    for (size_t i = 0; i < o.hits.size() && i < hits.size(); ++i) hits[i] -= o.hits[i];
+    memory -= o.memory;
+    prefetches -= o.prefetches;
+    stall_cycles -= o.stall_cycles;
+    return *this;
+  }
 };
 
 // One load: where, when, and from what kind of frame.

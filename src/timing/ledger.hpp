@@ -40,6 +40,10 @@ struct CycleLedger {
     for (size_t i = 0; i < by_category.size(); ++i) by_category[i] += o.by_category[i];
     return *this;
   }
+  CycleLedger& operator-=(const CycleLedger& o) {
+    for (size_t i = 0; i < by_category.size(); ++i) by_category[i] -= o.by_category[i];
+    return *this;
+  }
 };
 
 }  // namespace memvirt

@@ -33,6 +33,10 @@ struct VmExitStats {
   void count(ExitReason r) { ++by_reason[static_cast<size_t>(r)]; }
   uint64_t operator[](ExitReason r) const { return by_reason[static_cast<size_t>(r)]; }
   uint64_t total() const { return std::accumulate(by_reason.begin(), by_reason.end(), uint64_t{0}); }
+  VmExitStats& operator-=(const VmExitStats& o) {
+    for (size_t i = 0; i < by_reason.size(); ++i) by_reason[i] -= o.by_reason[i];
+    return *this;
+  }
 };
 
 }  // namespace memvirt

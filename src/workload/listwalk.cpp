@@ -28,7 +28,8 @@ uint64_t ListWalkLayout::successor(uint64_t element) const {
 }
 
 ListWalk::ListWalk(const ListWalkSpec& spec, const WorkloadContext& ctx)
-    : layout_(spec, ctx.seed), ws_(spec.ws), page_(ctx.page), steps_(spec.steps) {}
+    : layout_(spec, ctx.seed), ws_(spec.ws), page_(ctx.page), steps_(spec.steps),
+      mapped_(ctx.premapped) {}
 
 size_t ListWalk::next(std::span<Event> out) {
   size_t count = 0;

@@ -47,7 +47,7 @@ class ListWalk final : public Workload {
   uint64_t steps_;
   uint64_t done_ = 0;      // accesses emitted
   uint64_t position_ = 0;  // done_ mod elements, kept to avoid a division per access
-  bool mapped_ = false;
+  bool mapped_;
 };
 
 }  // namespace memvirt

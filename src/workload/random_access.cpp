@@ -7,7 +7,7 @@
 namespace memvirt {
 
 RandomAccess::RandomAccess(const RandomSpec& spec, const WorkloadContext& ctx)
-    : spec_(spec), page_(ctx.page), rng_(ctx.seed), words_(spec.ws / 8) {
+    : spec_(spec), page_(ctx.page), rng_(ctx.seed), words_(spec.ws / 8), mapped_(ctx.premapped) {
   // parse_workload_spec() rejects this; a spec built in code may not have been parsed.
   if (words_ == 0) throw std::invalid_argument("random: ws is smaller than one 8-byte word");
 }

@@ -22,7 +22,7 @@ class RandomAccess final : public Workload {
   Rng rng_;
   uint64_t words_;
   uint64_t done_ = 0;
-  bool mapped_ = false;
+  bool mapped_;
 };
 
 }  // namespace memvirt

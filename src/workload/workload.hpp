@@ -16,6 +16,9 @@ namespace memvirt {
 struct WorkloadContext {
   PageSize page = PageSize::k4K;  // backing page size for the regions it maps
   uint64_t seed = 1;
+  // The region is already mapped (and touched): emit the accesses only. measured_loop.hpp
+  // builds the measured computation from such laps.
+  bool premapped = false;
 };
 
 class Workload {

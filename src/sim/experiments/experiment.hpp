@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@ struct ExperimentOptions {
   int levels = 4;            // guest paging levels; EPT levels follow them
   uint32_t max_procs = 256;  // vmm-memory: the largest process count
   bool quick = false;        // reduced sizes: seconds under sanitizers, for smoke tests
+  std::optional<uint64_t> warmup;  // SimConfig::warmup of the steady-state experiments
 };
 
 enum class CellKind : uint8_t { kText, kCount, kFixed };
@@ -38,6 +40,7 @@ struct ExperimentColumn {
 struct ExperimentTable {
   std::vector<ExperimentColumn> columns;
   std::vector<ExperimentRow> rows;
+  std::string counting;  // what the counts cover: steady state, or from first touch
 };
 
 struct Experiment {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "sim/counted_part.hpp"
 #include "sim/engine.hpp"
 #include "sim/machine.hpp"
 #include "vmm/pv.hpp"
@@ -37,6 +38,23 @@ ExperimentRun collect(Machine& machine) {
   return run;
 }
 
+// The counted part, as simulate() takes it; shadow pages and roots held are levels, not counts.
+ExperimentRun counted(const ExperimentRun& end, const ExperimentRun& start, uint64_t warmed) {
+  ExperimentRun run = end;
+  run.result = counted_part(end.result, start.result, warmed);
+  HypervisorStats& v = run.vmm;
+  const HypervisorStats& s = start.vmm;
+  v.shadow_faults -= s.shadow_faults;
+  v.shadow_zaps -= s.shadow_zaps;
+  v.shadow_syncs -= s.shadow_syncs;
+  v.shadow_sync_entries -= s.shadow_sync_entries;
+  v.hypercalls -= s.hypercalls;
+  v.refused_foreign_maps -= s.refused_foreign_maps;
+  v.ipis -= s.ipis;
+  run.pv_updates -= start.pv_updates;
+  return run;
+}
+
 }  // namespace
 
 SimConfig experiment_config(const ExperimentOptions& options, PagingMode mode) {
@@ -46,6 +64,7 @@ SimConfig experiment_config(const ExperimentOptions& options, PagingMode mode) {
   c.seed = options.seed;
   c.levels = options.levels;
   c.nested_levels = options.levels;
+  c.warmup = options.warmup;
   return c;
 }
 
@@ -54,8 +73,9 @@ ExperimentRun run_experiment(const SimConfig& config, const WorkloadSpec& spec,
   try {
     // simulate(), keeping the machine long enough to read the hypervisors' own counters.
     Machine machine(config);
-    run_spec(machine, spec);
-    return collect(machine);
+    ExperimentRun start;
+    const uint64_t warmed = run_spec(machine, spec, [&] { start = collect(machine); });
+    return warmed > 0 ? counted(collect(machine), start, warmed) : collect(machine);
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{} ({}): {}", label, format_workload_spec(spec),
                                          e.what()));

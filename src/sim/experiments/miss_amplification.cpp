@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/counted_part.hpp"
 #include "sim/experiments/experiment_run.hpp"
 #include "workload/spec.hpp"
 
@@ -60,7 +61,8 @@ std::vector<ExperimentColumn> columns() {
                                         {"ws", "working\nset", CellKind::kText},
                                         {"misses_per_1k", "native misses\nper 1000",
                                          CellKind::kFixed, 1},
-                                        // First touches: a miss, a fault, a second miss.
+                                        // Zero in steady state; first touches
+                                        // under --warmup 0.
                                         {"faults_per_1k", "faults\nper 1000",
                                          CellKind::kFixed, 1}};
   for (PagingMode mode : kModes) {
@@ -89,7 +91,7 @@ MissAmplificationParams miss_amplification_params(bool quick) {
 
 ExperimentTable miss_amplification(const ExperimentOptions& options,
                                    const MissAmplificationParams& params) {
-  ExperimentTable table{columns(), {}};
+  ExperimentTable table{columns(), {}, {}};
   for (PageSize page : params.pages) {
     for (uint64_t ws : working_sets(params)) {
       const ListWalkSpec walk{.ws = ws, .npad = params.npad,
@@ -97,6 +99,7 @@ ExperimentTable miss_amplification(const ExperimentOptions& options,
       std::vector<RunResult> runs;
       for (PagingMode mode : kModes) runs.push_back(run_mode(options, mode, page, walk));
       table.rows.push_back(row_for(page, walk, runs));
+      table.counting = counting_note(runs.front());
     }
   }
   return table;

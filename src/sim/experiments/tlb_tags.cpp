@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/counted_part.hpp"
 #include "sim/experiments/experiment_run.hpp"
 
 namespace memvirt {
@@ -68,7 +69,8 @@ TlbTagsParams tlb_tags_params(bool quick) {
 }
 
 ExperimentTable tlb_tags(const ExperimentOptions& options, const TlbTagsParams& params) {
-  ExperimentTable table{columns(), {}};
+  ExperimentTable table{columns(), {}, {}};
+  std::string note;
   for (const Case& c : cases(params)) {
     for (PagingMode mode : kModes) {
       for (TlbTagging scheme : kSchemes) {
@@ -78,9 +80,12 @@ ExperimentTable tlb_tags(const ExperimentOptions& options, const TlbTagsParams& 
         config.vm_quantum = params.vm_quantum;
         const std::string label = fmt::format("{}, {}, {}", c.label, paging_mode_name(mode),
                                               tlb_tagging_name(scheme));
-        table.rows.push_back(row_for(c, run_experiment(config, c.spec, label).result));
+        const RunResult r = run_experiment(config, c.spec, label).result;
+        table.rows.push_back(row_for(c, r));
+        note = counting_note(r);
       }
     }
+    table.counting += (table.counting.empty() ? "" : "\n") + c.label + " rows " + note;
   }
   return table;
 }

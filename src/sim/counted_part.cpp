@@ -1,0 +1,49 @@
+#include "sim/counted_part.hpp"
+
+#include <fmt/format.h>
+
+namespace memvirt {
+
+// A field added to RunResult must be sorted here into the counts or the levels.
+static_assert(sizeof(RunResult) == sizeof(SimConfig) + 23 * sizeof(uint64_t) +
+                                       sizeof(VmExitStats) + sizeof(CycleLedger) +
+                                       sizeof(DataCacheStats),
+              "RunResult changed: say in counted_part() whether the new field is counted");
+
+RunResult counted_part(const RunResult& end, const RunResult& start, uint64_t warmed) {
+  RunResult r = end;  // config, levels (page-table bytes) and `timed` as at the end
+  r.warmup = warmed;
+  r.accesses -= start.accesses;
+  r.segfaults -= start.segfaults;
+  r.tlb_hits -= start.tlb_hits;
+  r.tlb_misses -= start.tlb_misses;
+  r.tlb_retries -= start.tlb_retries;
+  r.walks -= start.walks;
+  r.walk_refs -= start.walk_refs;
+  r.guest_refs -= start.guest_refs;
+  r.nested_refs -= start.nested_refs;
+  r.guest_page_faults -= start.guest_page_faults;
+  r.guest_pt_writes -= start.guest_pt_writes;
+  r.shadow_faults -= start.shadow_faults;
+  r.shadow_syncs -= start.shadow_syncs;
+  r.hypercalls -= start.hypercalls;
+  r.tlb_flushes -= start.tlb_flushes;
+  r.refused_foreign_maps -= start.refused_foreign_maps;
+  r.ipis -= start.ipis;
+  r.vm_exits -= start.vm_exits;
+  r.cycles -= start.cycles;
+  r.caches -= start.caches;
+  return r;
+}
+
+std::string counting_note(const RunResult& r) {
+  if (!r.config.warmup && r.warmup > 0)
+    return fmt::format("counted: steady state, the loop `memvirt measure` times ({} warm-up "
+                       "accesses first: every page touched, one warm-up lap)",
+                       r.warmup);
+  if (r.warmup > 0) return fmt::format("counted: after {} warm-up accesses", r.warmup);
+  return r.config.warmup ? "counted: from first touch (--warmup 0)"
+                         : "counted: from the first event (an event stream has no warm-up)";
+}
+
+}  // namespace memvirt
