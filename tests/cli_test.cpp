@@ -115,6 +115,35 @@ TEST(Cli, SmallRunPrintsTableAndWritesJsonWithOneRowPerModeInOrder) {
   }
 }
 
+TEST(Cli, WarmupIsAutoByDefaultAndSaysSoInTableAndJson) {
+  const Outcome table = run_memvirt({"sim", "--workload", kSmall, "--mode", "native"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_TRUE(contains(table.out, "counted: steady state")) << table.out;
+  const Outcome o = run_memvirt({"sim", "--workload", kSmall, "--mode", "shadow", "--json", "-"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const nlohmann::json report = nlohmann::json::parse(o.out);
+  EXPECT_EQ(report["config"]["warmup"], "auto");
+  const nlohmann::json& row = report["results"][0];
+  EXPECT_EQ(row["warmup"], 256 + 2000);  // 1 MiB touched page by page, one warm-up lap
+  EXPECT_EQ(row["guest_page_faults"], 0);
+  EXPECT_EQ(row["vm_exits"]["total"], 0);
+}
+
+TEST(Cli, WarmupZeroCountsFromFirstTouch) {
+  const Outcome o = run_memvirt(
+      {"sim", "--workload", kSmall, "--mode", "shadow", "--warmup", "0", "--json", "-"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const nlohmann::json report = nlohmann::json::parse(o.out);
+  EXPECT_EQ(report["config"]["warmup"], 0);
+  EXPECT_EQ(report["results"][0]["warmup"], 0);
+  EXPECT_GT(report["results"][0]["guest_page_faults"].get<uint64_t>(), 0u);
+}
+
+TEST(Cli, BadWarmupIsUsageErrorNamingTheFlag) {
+  expect_usage_error({"sim", "--workload", kSmall, "--warmup", "soon"}, {"--warmup", "soon"});
+  expect_usage_error({"experiment", "tlb-tags", "--warmup", "-3"}, {"--warmup", "-3"});
+}
+
 TEST(Cli, JsonDashPrintsOnlyJsonOnStdout) {
   const Outcome o =
       run_memvirt({"sim", "--workload", kSmall, "--mode", "nested,native", "--json", "-"});

@@ -167,6 +167,20 @@ TEST(ExperimentMissAmplification, NestedMissesCostMoreReferencesAtLargeWorkingSe
             big.at("native_refs_per_access").get<double>());
 }
 
+TEST(ExperimentMissAmplification, SteadyStateMissesAtMostOncePerAccessWithoutFaults) {
+  const ExperimentTable t = miss_amplification(kQuick, miss_amplification_params(true));
+  EXPECT_NE(t.counting.find("steady state"), std::string::npos) << t.counting;
+  for (const ExperimentRow& row : t.rows) {
+    EXPECT_LE(row.at("misses_per_1k").get<double>(), 1000.0) << row.dump();
+    EXPECT_EQ(row.at("faults_per_1k").get<double>(), 0.0) << row.dump();
+  }
+}
+
+TEST(ExperimentPtUpdateCost, SaysItCountsFromFirstTouch) {
+  const ExperimentTable t = pt_update_cost(kQuick, pt_update_cost_params(true));
+  EXPECT_NE(t.counting.find("from first touch"), std::string::npos) << t.counting;
+}
+
 // ---- registry and command line --------------------------------------------------------------
 
 TEST(ExperimentRegistry, NamesTheFourExperiments) {

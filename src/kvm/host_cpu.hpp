@@ -8,11 +8,11 @@
 namespace memvirt {
 
 struct HostCpu {
-  std::string vendor;  // "GenuineIntel", "AuthenticAMD", ...
+  std::string vendor;   // "GenuineIntel", "AuthenticAMD", ...
   uint32_t family = 0;  // display family (base + extended)
   uint32_t model = 0;   // display model (extended model folded in)
   uint32_t stepping = 0;
-  std::string brand;     // the brand string, trimmed
+  std::string brand;        // the brand string, trimmed
   bool hypervisor = false;  // CPUID.1:ECX[31]: this machine is a guest
 
   bool amd() const { return vendor == "AuthenticAMD" || vendor == "HygonGenuine"; }

@@ -5,9 +5,8 @@
 namespace memvirt {
 
 // A field added to RunResult must be sorted here into the counts or the levels.
-static_assert(sizeof(RunResult) == sizeof(SimConfig) + 23 * sizeof(uint64_t) +
-                                       sizeof(VmExitStats) + sizeof(CycleLedger) +
-                                       sizeof(DataCacheStats),
+static_assert(sizeof(RunResult) == sizeof(SimConfig) + 23 * sizeof(uint64_t) + sizeof(VmExitStats) +
+                                       sizeof(CycleLedger) + sizeof(DataCacheStats),
               "RunResult changed: say in counted_part() whether the new field is counted");
 
 RunResult counted_part(const RunResult& end, const RunResult& start, uint64_t warmed) {
@@ -38,9 +37,10 @@ RunResult counted_part(const RunResult& end, const RunResult& start, uint64_t wa
 
 std::string counting_note(const RunResult& r) {
   if (!r.config.warmup && r.warmup > 0)
-    return fmt::format("counted: steady state, the loop `memvirt measure` times ({} warm-up "
-                       "accesses first: every page touched, one warm-up lap)",
-                       r.warmup);
+    return fmt::format(
+        "counted: steady state, the loop `memvirt measure` times ({} warm-up "
+        "accesses first: every page touched, one warm-up lap)",
+        r.warmup);
   if (r.warmup > 0) return fmt::format("counted: after {} warm-up accesses", r.warmup);
   return r.config.warmup ? "counted: from first touch (--warmup 0)"
                          : "counted: from the first event (an event stream has no warm-up)";

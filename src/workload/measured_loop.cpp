@@ -31,10 +31,7 @@ uint64_t touch_reads(const WorkloadSpec& spec, PageSize page) {
 }
 
 MeasuredLoop::MeasuredLoop(const WorkloadSpec& spec, const WorkloadContext& ctx)
-    : spec_(spec),
-      ctx_(ctx),
-      touches_(touch_reads(spec, ctx.page)),
-      steps_(steps_of(spec)) {
+    : spec_(spec), ctx_(ctx), touches_(touch_reads(spec, ctx.page)), steps_(steps_of(spec)) {
   ctx_.premapped = true;
 }
 
