@@ -52,8 +52,19 @@ TEST(PlotData, CurvesAreOneSeriesPerModeAndPageInWorkingSetOrder) {
   ASSERT_EQ(data.series[1].points.size(), 3u);
   EXPECT_EQ(data.series[1].points[2].working_set, 262144u);
   EXPECT_DOUBLE_EQ(data.series[1].points[2].per_access, 8.192);  // 8192 refs / 1000 accesses
-  EXPECT_EQ(data.y_label, "page-walk memory references per access");
+  EXPECT_EQ(data.y_label, "page-walk memory references per access (from the first touch)");
   EXPECT_EQ(data.workload, "listwalk:npad=0");
+}
+
+TEST(PlotData, AxisSaysWhetherTheRowsAreSteadyState) {
+  json doc = sample_results();
+  for (json& r : doc["results"]) r["warmup"] = 5000;
+  EXPECT_EQ(curve_data(doc).y_label, "page-walk memory references per access (steady state)");
+  EXPECT_EQ(breakdown_data(doc, std::nullopt).y_label,
+            "memory references per access (steady state)");
+  doc["results"][0]["warmup"] = 0;
+  EXPECT_EQ(curve_data(doc).y_label,
+            "page-walk memory references per access (warm-up differs between rows)");
 }
 
 TEST(PlotData, CyclesAreUsedWhenEveryRowHasThem) {
@@ -61,7 +72,7 @@ TEST(PlotData, CyclesAreUsedWhenEveryRowHasThem) {
   for (json& r : doc["results"])
     r["cycles"] = {
         {"total", 5000}, {"per_access", 5.0}, {"by_category", {{"data", 3000}, {"tlb", 2000}}}};
-  EXPECT_EQ(curve_data(doc).y_label, "cycles per access");
+  EXPECT_EQ(curve_data(doc).y_label, "model cycles per access (from the first touch)");
   EXPECT_DOUBLE_EQ(curve_data(doc).series[0].points[0].per_access, 5.0);
   const BreakdownData bars = breakdown_data(doc, std::nullopt);
   EXPECT_EQ(bars.categories, (std::vector<std::string>{"data", "tlb"}));

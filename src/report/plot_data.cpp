@@ -58,6 +58,15 @@ double per_access(const json& row, bool cycles) {
   return row.at("walk").at("refs").get<double>() / accesses(row);
 }
 
+// What the rows count, for the axis: a picture of steady state says so, and so does one of
+// first touches (a row written before warm-up existed has no "warmup": it counted everything).
+std::string counting(const json& rows) {
+  const auto warm = [](const json& row) { return row.value("warmup", uint64_t{0}) > 0; };
+  if (std::all_of(rows.begin(), rows.end(), warm)) return "steady state";
+  if (std::none_of(rows.begin(), rows.end(), warm)) return "from the first touch";
+  return "warm-up differs between rows";
+}
+
 const json& rows_of(const json& doc) {
   const json& rows = doc.at("results");
   if (rows.empty()) throw std::runtime_error("the results file has no rows yet");
@@ -117,7 +126,10 @@ CurveData curve_data(const nlohmann::json& doc) {
   for (const json& row : rows) ids.push_back(identity(row));
   const std::vector<std::string> titles = labels(ids);
   CurveData data;
-  data.y_label = cycles ? "cycles per access" : "page-walk memory references per access";
+  data.y_label = fmt::format("{} ({})",
+                             cycles ? "model cycles per access"
+                                    : "page-walk memory references per access",
+                             counting(rows));
   data.workload = ids.front().workload;
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto [it, added] = series_of.emplace(titles[i], data.series.size());
@@ -145,7 +157,9 @@ BreakdownData breakdown_data(const nlohmann::json& doc, std::optional<uint64_t> 
   }
   BreakdownData data;
   data.title = fmt::format("{}, working set {}", ids.front().workload, format_size(ws));
-  data.y_label = cycles ? "cycles per access" : "memory references per access";
+  data.y_label = fmt::format("{} ({})",
+                             cycles ? "model cycles per access" : "memory references per access",
+                             counting(rows));
   data.categories = categories(rows, cycles);
   const std::vector<std::string> titles = labels(ids);
   for (size_t i = 0; i < rows.size(); ++i)
