@@ -38,7 +38,7 @@ void print_table(const std::string& workload, const std::vector<RunResult>& runs
                    "VMs {}  vCPUs {}  PV batch {}  shadow unsync {}\n{}\n\n",
                    workload, c.seed, c.levels, c.nested_levels, vmm_model_name(c.model),
                    tlb_tagging_name(c.tlb_tag), c.vms, c.vcpus, c.pv_batch,
-                   c.shadow_unsync ? "on" : "off", counting_note(runs.front()))
+                   c.shadow_unsync ? "on" : "off", "counted: " + counting_note(runs.front()))
             << sim_table(runs);
 }
 

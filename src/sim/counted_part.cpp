@@ -35,15 +35,16 @@ RunResult counted_part(const RunResult& end, const RunResult& start, uint64_t wa
   return r;
 }
 
-std::string counting_note(const RunResult& r) {
+std::string counting_note(const RunResult& r, bool with_count) {
+  const std::string count = with_count ? fmt::format("{} ", r.warmup) : "";
   if (!r.config.warmup && r.warmup > 0)
     return fmt::format(
-        "counted: steady state, the loop `memvirt measure` times ({} warm-up "
-        "accesses first: every page touched, one warm-up lap)",
-        r.warmup);
-  if (r.warmup > 0) return fmt::format("counted: after {} warm-up accesses", r.warmup);
-  return r.config.warmup ? "counted: from first touch (--warmup 0)"
-                         : "counted: from the first event (an event stream has no warm-up)";
+        "steady state, the loop `memvirt measure` times ({}warm-up accesses "
+        "first: every page touched, one warm-up lap)",
+        count);
+  if (r.warmup > 0) return fmt::format("after {}warm-up accesses", count);
+  return r.config.warmup ? "from first touch (--warmup 0)"
+                         : "from the first event (an event stream has no warm-up)";
 }
 
 }  // namespace memvirt

@@ -12,8 +12,8 @@ namespace memvirt {
 // `warmed`: the accesses simulated before `start` was taken.
 RunResult counted_part(const RunResult& end, const RunResult& start, uint64_t warmed);
 
-// What the counts of `run` cover, for a table's header: "counted: steady state, ..." or
-// "counted: from first touch ...".
-std::string counting_note(const RunResult& run);
+// What the counts of `run` cover, for a table's header after "counted: ": "steady state, ...",
+// "from first touch ...". `with_count`: name the number of warm-up accesses.
+std::string counting_note(const RunResult& run, bool with_count = true);
 
 }  // namespace memvirt

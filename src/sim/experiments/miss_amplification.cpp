@@ -99,7 +99,7 @@ ExperimentTable miss_amplification(const ExperimentOptions& options,
       std::vector<RunResult> runs;
       for (PagingMode mode : kModes) runs.push_back(run_mode(options, mode, page, walk));
       table.rows.push_back(row_for(page, walk, runs));
-      table.counting = counting_note(runs.front());
+      table.counting = "counted: " + counting_note(runs.front(), false);
     }
   }
   return table;

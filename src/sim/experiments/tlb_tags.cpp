@@ -78,14 +78,15 @@ ExperimentTable tlb_tags(const ExperimentOptions& options, const TlbTagsParams& 
         config.tlb_tag = scheme;
         config.vms = c.vms;
         config.vm_quantum = params.vm_quantum;
-        const std::string label = fmt::format("{}, {}, {}", c.label, paging_mode_name(mode),
-                                              tlb_tagging_name(scheme));
+        const std::string label =
+            fmt::format("{}, {}, {}", c.label, paging_mode_name(mode), tlb_tagging_name(scheme));
         const RunResult r = run_experiment(config, c.spec, label).result;
         table.rows.push_back(row_for(c, r));
-        note = counting_note(r);
+        note = counting_note(r, false);
       }
     }
-    table.counting += (table.counting.empty() ? "" : "\n") + c.label + " rows " + note;
+    table.counting +=
+        (table.counting.empty() ? "counted: " : "\n         ") + c.label + ": " + note;
   }
   return table;
 }
