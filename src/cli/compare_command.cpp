@@ -81,8 +81,8 @@ std::vector<CompareRow> measured_rows(const MeasureConfig& config, const Compare
 
 CompareCommand::CompareCommand(CLI::App& parent) {
   app_ = parent.add_subcommand("compare",
-                               "Measured native and KVM guest beside simulated native, "
-                               "shadow and nested paging, for one workload");
+                               "Measured native and KVM guest, each beside its prediction, "
+                               "and bare-metal what-ifs, in TSC ticks per step");
   app_->footer(kCompareFooter);
   app_->add_option("--workload", workload_, "Workload spec: listwalk or random only")
       ->type_name("SPEC")

@@ -22,7 +22,8 @@ std::string machine_line(const CompareSetting& s) {
   const std::string outer =
       s.machine.outer_page ? fmt::format("outer pages {}", page_size_name(*s.machine.outer_page))
                            : "outer pages unknown: 4k assumed";
-  return fmt::format("{}, a guest of an outer hypervisor (CPUID), {}", s.host.describe(), outer);
+  return fmt::format("{}, a guest of an outer hypervisor (CPUID hypervisor bit), {}",
+                     s.host.describe(), outer);
 }
 
 std::string frames_line(const CompareSetting& s) {

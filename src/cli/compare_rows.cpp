@@ -40,6 +40,12 @@ std::string what_if_label(const SimConfig& c) {
                      page_size_name(c.page), page_size_name(c.nested_page), vms);
 }
 
+// Transparent huge pages are granted, or not, by the kernel: say how much of the data got them.
+std::string huge_note(const MeasureConfig& config, const Measurement& m) {
+  if (config.page == PageSize::k4K && config.host_backing == HostBacking::k4K) return "";
+  return fmt::format(" ({} MiB huge)", m.huge_bytes >> 20);
+}
+
 CompareRow empty_kvm_row(const std::string& reason) {
   CompareRow row;
   row.where = "kvm";
@@ -60,7 +66,8 @@ MeasuredRow measure_native_row(const MeasureConfig& config) {
   CompareRow row;
   row.where = "native";
   row.ticks = row.cycles = m.cycles_per_step;
-  row.note = fmt::format("host process, {} pages", page_size_name(config.page));
+  row.note =
+      fmt::format("host process, {} pages{}", page_size_name(config.page), huge_note(config, m));
   return {row, m};
 }
 
@@ -73,8 +80,9 @@ MeasuredRow measure_kvm_row(const MeasureConfig& config, const std::string& back
     CompareRow row;
     row.where = "kvm";
     row.ticks = row.cycles = m.cycles_per_step;
-    row.note = fmt::format("{}, {} guest pages on {} host pages", backend_name,
-                           page_size_name(config.page), host_backing_name(config.host_backing));
+    row.note = fmt::format("{}, {} guest pages on {} host pages{}", backend_name,
+                           page_size_name(config.page), host_backing_name(config.host_backing),
+                           huge_note(config, m));
     return {row, m};
   } catch (const KvmUnavailable& e) {
     return {empty_kvm_row(e.what()), std::nullopt};
@@ -92,7 +100,8 @@ void predict(CompareRow& row, const std::optional<PredictionShape>& shape,
   SimConfig c = base_config(shape->mode, context);
   shape->apply_to(c);
   c.frames = context.prediction_frames;
-  c.vms = 1;  // the measurement runs one guest on one vCPU
+  c.warmup.reset();  // steady state whatever the flags say: the measured loop is warm
+  c.vms = 1;         // the measurement runs one guest on one vCPU
   c.vcpus = 1;
   const double cycles = simulate_cycles(c, context.spec, "the " + row.where + " row's prediction");
   row.predicted_cycles = cycles;
