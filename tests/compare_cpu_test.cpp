@@ -125,5 +125,17 @@ TEST(CompareCpu, UnreadableCalibratedPresetIsARuntimeErrorNamingIt) {
   EXPECT_NE(o.err.find(home.host_preset().string()), std::string::npos) << o.err;
 }
 
+TEST(CompareCpu, PresetWithoutAClockIsARuntimeErrorNamingTheField) {
+  const ConfigHome home;
+  json preset = embedded_preset("zen3");
+  preset["core_ghz"] = 0;
+  const std::string path = write_json_file(home.file("clockless.json"), preset).string();
+  const Outcome o = run_memvirt(
+      {"compare", "--workload", "listwalk:ws=256KiB,steps=20000", "--repeats", "1", "--cpu", path},
+      home.env());
+  EXPECT_EQ(o.exit_code, 1) << o.err;
+  EXPECT_NE(o.err.find(path + ": field 'core_ghz' must be above 0"), std::string::npos) << o.err;
+}
+
 }  // namespace
 }  // namespace memvirt

@@ -59,9 +59,7 @@ CompareCpu by_cpuid(const HostCpu& host) {
   return c;
 }
 
-}  // namespace
-
-CompareCpu choose_compare_cpu(const SimOptions& options, const HostCpu& host) {
+CompareCpu chosen(const SimOptions& options, const HostCpu& host) {
   if (options.cpu_given()) {
     CompareCpu c;
     c.model = options.config_for(PagingMode::kNative).cpu;
@@ -71,6 +69,19 @@ CompareCpu choose_compare_cpu(const SimOptions& options, const HostCpu& host) {
   }
   if (const auto path = calibrated_preset()) return calibrated(*path, host);
   return by_cpuid(host);
+}
+
+}  // namespace
+
+CompareCpu choose_compare_cpu(const SimOptions& options, const HostCpu& host) {
+  CompareCpu c = chosen(options, host);
+  // A preset may state no clock for `sim`, which counts cycles only; ticks need one.
+  if (c.model->core_ghz <= 0)
+    throw PresetError(
+        fmt::format("CPU preset {}: field 'core_ghz' must be above 0 to turn "
+                    "cycles into TSC ticks",
+                    c.model->origin));
+  return c;
 }
 
 }  // namespace memvirt

@@ -18,7 +18,8 @@ struct CompareCpu {
   std::string warning;      // for stderr; empty when there is nothing to warn of
 };
 
-// Throws PresetError when a calibrated preset exists but cannot be read.
+// Throws PresetError when a calibrated preset exists but cannot be read, and for a preset whose
+// core clock is 0 (it could not turn cycles into ticks).
 CompareCpu choose_compare_cpu(const SimOptions& options, const HostCpu& host);
 
 }  // namespace memvirt
