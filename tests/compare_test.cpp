@@ -1,5 +1,5 @@
-// `memvirt compare` through the real binary: the five rows in order, and refusing workloads
-// that cannot be measured.
+// `memvirt compare` through the real binary: the five rows in order, every one in TSC ticks with
+// the measured rows' predictions beside them, and refusing workloads that cannot be measured.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "support/compare_setup.hpp"
 #include "support/run_binary.hpp"
 
 namespace memvirt {
@@ -14,36 +15,125 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace test;
+using nlohmann::json;
+
+const std::vector<std::string> kTiny = {
+    "compare", "--workload", "listwalk:ws=256KiB,steps=20000", "--repeats", "1", "--json", "-"};
+
+json compare_json(const std::vector<std::string>& extra = {}) {
+  const ConfigHome home;
+  std::vector<std::string> args = kTiny;
+  args.insert(args.end(), extra.begin(), extra.end());
+  const Outcome o = run_memvirt(args, home.env());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  return o.exit_code == 0 ? json::parse(o.out) : json::object();
+}
+
+const json& row(const json& report, const std::string& where) {
+  for (const json& r : report["rows"])
+    if (r["where"] == where) return r;
+  static const json none;
+  ADD_FAILURE() << "no row " << where;
+  return none;
+}
+
+bool number_or_null(const json& v) { return v.is_number() || v.is_null(); }
 
 TEST(Compare, TinyListWalkGivesFiveRowsInOrder) {
-  const fs::path json_path = scratch_file("memvirt-compare-report");
-  const Outcome o =
-      run_memvirt({"compare", "--workload", "listwalk:ws=64KiB,order=random,steps=20000",
-                   "--repeats", "1", "--json", json_path.string()});
-  ASSERT_EQ(o.exit_code, 0) << o.err;
-  const nlohmann::json report = nlohmann::json::parse(read_file(json_path));
-  fs::remove(json_path);
+  const json report = compare_json();
   EXPECT_EQ(report["workload"].get<std::string>().rfind("listwalk:", 0), 0u);
   EXPECT_TRUE(report["backend"].is_string());
   const std::vector<std::string> order = {"native", "kvm", "sim-native", "sim-shadow",
                                           "sim-nested"};
   ASSERT_EQ(report["rows"].size(), order.size()) << report.dump(2);
   for (size_t i = 0; i < order.size(); ++i) {
-    const nlohmann::json& row = report["rows"][i];
-    EXPECT_EQ(row["where"], order[i]);
-    EXPECT_EQ(row["kind"], i < 2 ? "measured" : "simulated");
-    // Without /dev/kvm the kvm row stays, empty, with the reason; every other row has cycles.
-    if (order[i] == "kvm" && !fs::exists("/dev/kvm")) {
-      EXPECT_TRUE(row["cycles_per_step"].is_null()) << row.dump();
-      EXPECT_TRUE(row.contains("reason"));
-      continue;
-    }
-    ASSERT_TRUE(row["cycles_per_step"].is_number()) << row.dump();
-    EXPECT_GT(row["cycles_per_step"].get<double>(), 0.0) << order[i];
-    EXPECT_GT(row["ratio_to_native"].get<double>(), 0.0) << order[i];
+    EXPECT_EQ(report["rows"][i]["where"], order[i]);
+    EXPECT_EQ(report["rows"][i]["kind"], i < 2 ? "measured" : "simulated");
   }
   EXPECT_DOUBLE_EQ(report["rows"][0]["ratio_to_native"].get<double>(), 1.0);
   EXPECT_DOUBLE_EQ(report["rows"][2]["ratio_to_native"].get<double>(), 1.0);
+}
+
+TEST(Compare, ReportNamesTheClockTheModelAndWhetherItIsCalibrated) {
+  const json report = compare_json();
+  EXPECT_GT(report["tsc_ghz"].get<double>(), 0.0);
+  EXPECT_TRUE(report["cpu"]["name"].is_string());
+  EXPECT_TRUE(report["cpu"]["origin"].is_string());
+  EXPECT_TRUE(report["calibrated"].is_boolean());
+  EXPECT_TRUE(report["machine"]["guest"].is_boolean());
+  EXPECT_EQ(report["prediction_frames"], "scattered");
+}
+
+// Simulated rows keep their model cycles and gain ticks: cycles x TSC rate / core clock.
+TEST(Compare, WhatIfRowsAreInTicksAndSayTheyAreWhatIfs) {
+  const json report = compare_json({"--cpu", "zen3"});
+  const double ticks_per_cycle = report["tsc_ghz"].get<double>() / 3.5;  // zen3's core clock
+  for (const char* where : {"sim-native", "sim-shadow", "sim-nested"}) {
+    const json& r = row(report, where);
+    EXPECT_NEAR(r["ticks_per_step"].get<double>(),
+                r["cycles_per_step"].get<double>() * ticks_per_cycle, 1e-9)
+        << where;
+    EXPECT_EQ(r["what_if"].get<std::string>().rfind("what-if: bare metal", 0), 0u) << where;
+    EXPECT_FALSE(r.contains("predicted_ticks_per_step")) << where;
+  }
+}
+
+TEST(Compare, NativeRowCarriesItsPredictionAndTheError) {
+  const json report = compare_json();
+  const json& r = row(report, "native");
+  const double measured = r["ticks_per_step"].get<double>();
+  const double predicted = r["predicted_ticks_per_step"].get<double>();
+  EXPECT_DOUBLE_EQ(r["cycles_per_step"].get<double>(), measured);
+  EXPECT_GT(predicted, 0.0);
+  EXPECT_NEAR(r["error"].get<double>(), predicted / measured - 1, 1e-12);
+  EXPECT_DOUBLE_EQ(r["predicted_ratio_to_native"].get<double>(), 1.0);
+  const std::string as = r["predicted_as"];
+  EXPECT_EQ(as.rfind(report["machine"]["guest"] ? "nested 4k/" : "native 4k", 0), 0u) << as;
+}
+
+// Every measured row has the prediction keys; where /dev/kvm is missing, the kvm row's
+// measurement is null with the reason, and its prediction stays (or is null with the reason).
+TEST(Compare, KvmRowHasPredictionKeysEvenWhenNotMeasured) {
+  const json report = compare_json();
+  const json& r = row(report, "kvm");
+  for (const char* key :
+       {"ticks_per_step", "cycles_per_step", "predicted_ticks_per_step",
+        "predicted_cycles_per_step", "error", "ratio_to_native", "predicted_ratio_to_native"}) {
+    ASSERT_TRUE(r.contains(key)) << key;
+    EXPECT_TRUE(number_or_null(r[key])) << key << ": " << r.dump();
+  }
+  EXPECT_TRUE(r["predicted_as"].is_string());
+  if (r["ticks_per_step"].is_null()) {
+    EXPECT_TRUE(r["reason"].is_string());
+    EXPECT_TRUE(r["error"].is_null());
+  }
+}
+
+TEST(Compare, KvmRowIsMeasuredAndPredictedWhereKvmRuns) {
+  if (!fs::exists("/dev/kvm")) GTEST_SKIP() << "no /dev/kvm on this machine: the kvm row is n/a";
+  const json report = compare_json();
+  const json& r = row(report, "kvm");
+  ASSERT_TRUE(r["ticks_per_step"].is_number()) << r.dump();
+  ASSERT_TRUE(r["predicted_ticks_per_step"].is_number()) << r.dump();
+  EXPECT_NEAR(r["error"].get<double>(),
+              r["predicted_ticks_per_step"].get<double>() / r["ticks_per_step"].get<double>() - 1,
+              1e-12);
+  EXPECT_GT(r["predicted_ratio_to_native"].get<double>(), 0.0);
+  EXPECT_FALSE(r["predicted_as"].get<std::string>().empty());
+}
+
+TEST(Compare, FramesGivenAreUsedForThePredictions) {
+  EXPECT_EQ(compare_json({"--frames", "in-order"})["prediction_frames"], "in-order");
+}
+
+TEST(Compare, TableIsInTicksWithPredictionsBeside) {
+  const ConfigHome home;
+  std::vector<std::string> args(kTiny.begin(), kTiny.end() - 2);  // no --json
+  const Outcome o = run_memvirt(args, home.env());
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("TSC ticks per step"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("predicted as "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("what-if: bare metal"), std::string::npos) << o.out;
 }
 
 TEST(Compare, UnmeasurableWorkloadIsUsageError) {

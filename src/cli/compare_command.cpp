@@ -2,22 +2,20 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <optional>
-#include <stdexcept>
 #include <vector>
 
+#include "cli/compare_cpu.hpp"
+#include "cli/compare_report.hpp"
+#include "cli/compare_rows.hpp"
 #include "cli/json_output.hpp"
 #include "cli/validators.hpp"
 #include "kvm/backend.hpp"
-#include "kvm/kvm_fd.hpp"
+#include "kvm/host_cpu.hpp"
 #include "kvm/measure.hpp"
-#include "kvm/probe_runner.hpp"
-#include "report/text_table.hpp"
-#include "sim/engine.hpp"
+#include "sim/host_prediction.hpp"
 #include "workload/spec.hpp"
 
 namespace memvirt {
@@ -27,17 +25,14 @@ constexpr const char* kCompareFooter = R"(Examples:
   memvirt compare --workload listwalk:ws=256MiB,npad=7,order=random --guest-page 2m
   memvirt compare --workload random:ws=64MiB,steps=1000000 --cpu skylake --json cmp.json
 
-Measured rows are rdtsc ticks per step (median of --repeats); simulated rows are the CPU model's
-cycles per access. --guest-page sets the KVM guest's pages and the native run's host pages;
---page and --nested-page shape the simulated machines.)";
-
-struct Row {
-  std::string where;  // native, kvm, sim-native, sim-shadow, sim-nested
-  bool measured = true;
-  std::optional<double> cycles;  // empty: could not be measured (see note)
-  std::string note;              // what the row ran on, or why it is empty
-  std::optional<double> ratio;   // to the native row of the same kind
-};
+Every row is TSC ticks per step: measured rows are the median of --repeats warm runs, each beside
+its steady-state prediction of the machine as it is (a process on a guest machine walks two
+dimensions; the KVM guest is walked as its backend virtualizes it) and the error; the sim-* rows
+are bare-metal what-ifs. Model cycles become ticks with the preset's core clock and the measured
+TSC rate. The CPU model is --cpu, else this machine's calibrated preset (--cpu host), else the
+preset CPUID suggests, with a warning. --guest-page sets the KVM guest's pages and the native
+run's host pages; --page and --nested-page shape the what-ifs; predictions of the measured rows
+use --frames scattered unless --frames is given.)";
 
 MeasureConfig measure_config(const WorkloadSpec& spec, uint64_t seed, unsigned repeats,
                              PageSize page) {
@@ -51,89 +46,43 @@ MeasureConfig measure_config(const WorkloadSpec& spec, uint64_t seed, unsigned r
   return config;
 }
 
-Row native_row(const MeasureConfig& config) {
-  const Measurement m = measure_native(config);
-  if (!m.checksum_ok) throw std::runtime_error("the native checksum differs from the expected");
-  return {"native", true, m.cycles_per_step,
-          fmt::format("host process, {} pages", page_size_name(config.page)), std::nullopt};
+// The page the measurement really ran on: transparent huge pages may not all have been granted.
+PageSize real_page(PageSize requested, const std::optional<Measurement>& m,
+                   const WorkloadSpec& spec) {
+  if (!m) return requested;
+  return backed_page(requested, m->huge_bytes, working_set_bytes(spec));
 }
 
-// No /dev/kvm (or a backend that cannot run the request) still leaves four rows worth showing.
-Row kvm_row(const MeasureConfig& config, const std::string& backend) {
-  try {
-    const Kvm kvm;
-    kvm.require_capabilities();
-    const Measurement m = measure_in_guest(kvm, config);
-    if (!m.checksum_ok) throw std::runtime_error("the guest's checksum differs from the host's");
-    return {"kvm", true, m.cycles_per_step,
-            fmt::format("{}, {} guest pages", backend, page_size_name(config.page)), std::nullopt};
-  } catch (const KvmUnavailable& e) {
-    return {"kvm", true, std::nullopt, fmt::format("n/a: {}", e.what()), std::nullopt};
-  } catch (const KvmUnsupported& e) {
-    return {"kvm", true, std::nullopt, fmt::format("n/a: {}", e.what()), std::nullopt};
-  }
+PageSize requested_backing(HostBacking backing) {
+  return backing == HostBacking::k4K ? PageSize::k4K : PageSize::k2M;
 }
 
-Row sim_row(const SimOptions& options, PagingMode mode, const WorkloadSpec& spec) {
-  const SimConfig config = options.config_for(mode);
-  RunResult r;
-  try {
-    r = simulate(config, spec);
-  } catch (const std::exception& e) {
-    throw std::runtime_error(fmt::format("{} mode: {}", paging_mode_name(mode), e.what()));
-  }
-  return {fmt::format("sim-{}", paging_mode_name(mode)), false, r.cycles_per_access(),
-          fmt::format("model {}, {} pages", config.cpu->name, page_size_name(config.page)),
-          std::nullopt};
+std::string no_kvm_prediction(const KvmBackend& backend) {
+  return backend.kind == KvmBackendKind::kNone
+             ? "not predicted: no KVM backend is loaded"
+             : "not predicted: the KVM backend is not one of kvm_pvm, kvm_intel, kvm_amd";
 }
 
-// Each kind is compared with its own native row: ticks with ticks, model cycles with cycles.
-void fill_ratios(std::vector<Row>& rows) {
-  for (Row& row : rows) {
-    const std::string base = row.measured ? "native" : "sim-native";
-    for (const Row& b : rows) {
-      if (b.where == base && b.cycles && *b.cycles > 0 && row.cycles) {
-        row.ratio = *row.cycles / *b.cycles;
-      }
-    }
-  }
-}
-
-std::string render_table(const std::vector<Row>& rows) {
-  TextTable table({{"where", Align::kLeft},
-                   {"kind", Align::kLeft},
-                   {"cycles/step", Align::kRight},
-                   {"ratio to\nnative", Align::kRight},
-                   {"ran on", Align::kLeft}});
-  for (const Row& r : rows) {
-    table.add_row({r.where, r.measured ? "measured" : "simulated",
-                   r.cycles ? fixed(*r.cycles, 2) : "n/a", r.ratio ? fixed(*r.ratio, 2) : "n/a",
-                   r.note});
-  }
-  return table.render();
-}
-
-nlohmann::json rows_json(const std::string& workload, const std::string& backend,
-                         const std::vector<Row>& rows) {
-  nlohmann::json out = {
-      {"workload", workload}, {"backend", backend}, {"rows", nlohmann::json::array()}};
-  for (const Row& r : rows) {
-    nlohmann::json row = {{"where", r.where},
-                          {"kind", r.measured ? "measured" : "simulated"},
-                          {"cycles_per_step", r.cycles ? nlohmann::json(*r.cycles) : nullptr},
-                          {"ratio_to_native", r.ratio ? nlohmann::json(*r.ratio) : nullptr}};
-    if (!r.cycles) row["reason"] = r.note;
-    out["rows"].push_back(row);
-  }
-  return out;
+// The two measured rows, each with its prediction of this machine as it is.
+std::vector<CompareRow> measured_rows(const MeasureConfig& config, const CompareSetting& setting,
+                                      const KvmBackend& backend, const SimContext& context) {
+  MeasuredRow native = measure_native_row(config);
+  MeasuredRow kvm = measure_kvm_row(config, setting.backend);
+  const PageSize process_page = real_page(config.page, native.measurement, config.spec);
+  predict(native.row, predict_host_process(setting.machine, process_page), "", context);
+  const PageSize backing =
+      real_page(requested_backing(config.host_backing), kvm.measurement, config.spec);
+  predict(kvm.row, predict_kvm_guest(setting.machine, backend, config.page, backing),
+          no_kvm_prediction(backend), context);
+  return {native.row, kvm.row};
 }
 
 }  // namespace
 
 CompareCommand::CompareCommand(CLI::App& parent) {
   app_ = parent.add_subcommand("compare",
-                               "Measured native and KVM guest beside simulated native, "
-                               "shadow and nested paging, for one workload");
+                               "Measured native and KVM guest, each beside its prediction, "
+                               "and bare-metal what-ifs, in TSC ticks per step");
   app_->footer(kCompareFooter);
   app_->add_option("--workload", workload_, "Workload spec: listwalk or random only")
       ->type_name("SPEC")
@@ -160,25 +109,39 @@ void CompareCommand::validate() const {
   }
 }
 
+CompareSetting CompareCommand::setting(const WorkloadSpec& spec) const {
+  CompareSetting s;
+  s.workload = format_workload_spec(spec);
+  s.backend = kvm_backend_name();
+  s.repeats = repeats_;
+  s.host = read_host_cpu();
+  s.cpu = choose_compare_cpu(options_, s.host);
+  if (!s.cpu.warning.empty()) fmt::print(stderr, "memvirt: warning: {}\n", s.cpu.warning);
+  // Whether this is a guest is read now: a preset may have been calibrated on another machine.
+  const CpuModel& cpu = *s.cpu.model;
+  s.machine = {s.host.hypervisor, cpu.host ? cpu.host->outer_page : std::nullopt};
+  s.tsc_ghz = measure_tsc_ghz();
+  s.frames_given = options_.frames_given();
+  s.prediction_frames =
+      s.frames_given ? options_.config_for(PagingMode::kNative).frames : FramePlacement::kScattered;
+  return s;
+}
+
 void CompareCommand::run() const {
   std::ofstream json_file = open_json_output(json_path_);
   const WorkloadSpec spec = parse_workload_spec(workload_);
-  const std::string workload = format_workload_spec(spec);
-  const std::string backend = kvm_backend_name();
+  const CompareSetting s = setting(spec);
+  const SimContext context{&options_, s.cpu.model, s.tsc_ghz, s.prediction_frames, spec};
   const uint64_t seed = options_.config_for(PagingMode::kNative).seed;
   const MeasureConfig config = measure_config(spec, seed, repeats_, *parse_page_size(guest_page_));
-  std::vector<Row> rows = {native_row(config), kvm_row(config, backend)};
+  std::vector<CompareRow> rows = measured_rows(config, s, detect_kvm_backend(), context);
   for (PagingMode mode : {PagingMode::kNative, PagingMode::kShadow, PagingMode::kNested}) {
-    rows.push_back(sim_row(options_, mode, spec));
+    rows.push_back(what_if_row(mode, context));
   }
   fill_ratios(rows);
-  const nlohmann::json report = rows_json(workload, backend, rows);
+  const nlohmann::json report = compare_json(s, rows);
   if (json_path_ == "-") return write_json(std::cout, report, "stdout");
-  std::cout << fmt::format(
-                   "workload {}\nbackend  {}\nmeasured: rdtsc ticks per step (median of "
-                   "{}); simulated: model cycles per access\n\n",
-                   workload, backend, repeats_)
-            << render_table(rows);
+  std::cout << compare_header(s) << compare_table(rows);
   if (json_file.is_open()) write_json(json_file, report, json_path_);
 }
 

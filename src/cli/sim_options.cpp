@@ -81,6 +81,8 @@ void SimOptions::add_to(CLI::App& app) {
       ->type_name("N")
       ->check(count_validator(1, 64))
       ->capture_default_str();
+  frames_option_ = app.get_option("--frames");
+  cpu_option_ = app.get_option("--cpu");
 }
 
 SimConfig SimOptions::config_for(PagingMode mode) const {

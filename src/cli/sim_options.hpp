@@ -15,6 +15,9 @@ class SimOptions {
   void add_to(CLI::App& app);
   // The machine for `mode` as the flags describe it.
   SimConfig config_for(PagingMode mode) const;
+  // Whether the user gave --cpu / --frames, for commands that choose their own otherwise.
+  bool cpu_given() const { return cpu_option_->count() > 0; }
+  bool frames_given() const { return frames_option_->count() > 0; }
 
  private:
   CLI::Option* nested_levels_option_ = nullptr;
@@ -24,6 +27,7 @@ class SimOptions {
   int nested_levels_ = 4;
   uint64_t seed_ = 1;
   std::string frames_ = "in-order";
+  CLI::Option* frames_option_ = nullptr;
   std::string model_ = "kvm";
   CLI::Option* model_option_ = nullptr;
   std::string tlb_tag_ = "vpid";
@@ -33,6 +37,7 @@ class SimOptions {
   int vcpus_ = 1;
   std::string cpu_ = "zen3";
   std::string warmup_ = "auto";
+  CLI::Option* cpu_option_ = nullptr;
   mutable std::shared_ptr<const CpuModel> cpu_model_;  // loaded once, shared by every mode
 };
 

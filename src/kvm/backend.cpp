@@ -1,5 +1,6 @@
 #include "kvm/backend.hpp"
 
+#include <array>
 #include <fstream>
 #include <vector>
 
@@ -8,6 +9,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
+struct VendorModule {
+  const char* module;
+  KvmBackendKind kind;
+  const char* parameter;  // the nested-paging switch; null: none
+  const char* label;      // how the switch is named in kvm_backend_name()
+};
+
+// The order kvm_backend_name() lists them and detect_kvm_backend() prefers them.
+constexpr std::array<VendorModule, 3> kVendorModules = {{
+    {"kvm_pvm", KvmBackendKind::kPvm, nullptr, nullptr},
+    {"kvm_intel", KvmBackendKind::kIntel, "ept", "EPT"},
+    {"kvm_amd", KvmBackendKind::kAmd, "npt", "NPT"},
+}};
+
 std::string read_parameter(const fs::path& module, const std::string& name) {
   std::ifstream in(module / "parameters" / name);
   std::string value;
@@ -15,25 +30,36 @@ std::string read_parameter(const fs::path& module, const std::string& name) {
   return value;
 }
 
-bool enabled(const std::string& value) { return value == "Y" || value == "1"; }
+std::optional<bool> nested_paging(const fs::path& sys_module, const VendorModule& m) {
+  if (m.parameter == nullptr) return std::nullopt;
+  const std::string value = read_parameter(sys_module / m.module, m.parameter);
+  if (value.empty()) return std::nullopt;
+  return value == "Y" || value == "1";
+}
 
-std::string nested_paging(const fs::path& module, const std::string& param, const char* label) {
-  const std::string value = read_parameter(module, param);
-  if (value.empty()) return std::string(" (") + label + " unknown)";
-  return enabled(value) ? std::string(" (") + label + " on)"
-                        : std::string(" (") + label + " off: shadow paging)";
+std::string describe(const fs::path& sys_module, const VendorModule& m) {
+  if (m.parameter == nullptr) return std::string(m.module) + " (PVM, shadow paging)";
+  const std::optional<bool> on = nested_paging(sys_module, m);
+  const std::string label = m.label;
+  if (!on) return std::string(m.module) + " (" + label + " unknown)";
+  return std::string(m.module) +
+         (*on ? " (" + label + " on)" : " (" + label + " off: shadow paging)");
 }
 
 }  // namespace
 
+KvmBackend detect_kvm_backend(const fs::path& sys_module) {
+  for (const VendorModule& m : kVendorModules) {
+    if (fs::exists(sys_module / m.module)) return {m.kind, nested_paging(sys_module, m)};
+  }
+  return {fs::exists(sys_module / "kvm") ? KvmBackendKind::kUnknown : KvmBackendKind::kNone,
+          std::nullopt};
+}
+
 std::string kvm_backend_name(const fs::path& sys_module) {
   std::vector<std::string> found;
-  if (fs::exists(sys_module / "kvm_pvm")) found.push_back("kvm_pvm (PVM, shadow paging)");
-  if (fs::exists(sys_module / "kvm_intel")) {
-    found.push_back("kvm_intel" + nested_paging(sys_module / "kvm_intel", "ept", "EPT"));
-  }
-  if (fs::exists(sys_module / "kvm_amd")) {
-    found.push_back("kvm_amd" + nested_paging(sys_module / "kvm_amd", "npt", "NPT"));
+  for (const VendorModule& m : kVendorModules) {
+    if (fs::exists(sys_module / m.module)) found.push_back(describe(sys_module, m));
   }
   if (found.empty()) return fs::exists(sys_module / "kvm") ? "kvm (vendor module unknown)" : "none";
   std::string name;

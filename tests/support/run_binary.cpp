@@ -30,9 +30,14 @@ std::string shell_quote(const std::string& arg) {
   return quoted + "'";
 }
 
-Outcome run_memvirt(const std::vector<std::string>& args) {
+Outcome run_memvirt(const std::vector<std::string>& args) { return run_memvirt(args, {}); }
+
+Outcome run_memvirt(const std::vector<std::string>& args, const Environment& env) {
   const fs::path err_path = scratch_file("memvirt-stderr");
-  std::string command = shell_quote(MEMVIRT_BIN);
+  // env(1), since a quoted NAME=value is not an assignment to the shell.
+  std::string command = env.empty() ? "" : "env ";
+  for (const auto& [name, value] : env) command += shell_quote(name + "=" + value) + " ";
+  command += shell_quote(MEMVIRT_BIN);
   for (const std::string& a : args) command += " " + shell_quote(a);
   command += " 2>" + shell_quote(err_path.string());
   Outcome o;

@@ -2,6 +2,7 @@
 // Runs the real `memvirt` binary for the command-line tests and reads back what it wrote.
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace memvirt::test {
@@ -24,5 +25,9 @@ std::string shell_quote(const std::string& arg);
 // Runs memvirt with `args`. popen gives one pipe, for stdout; stderr goes through a scratch file,
 // so the two stay apart and stderr is never a terminal (no progress bar).
 Outcome run_memvirt(const std::vector<std::string>& args);
+
+// The same with `env` (name, value) set in the binary's environment, e.g. a home of its own.
+using Environment = std::vector<std::pair<std::string, std::string>>;
+Outcome run_memvirt(const std::vector<std::string>& args, const Environment& env);
 
 }  // namespace memvirt::test
