@@ -33,18 +33,18 @@ std::string_view embedded_text(const std::string& name) {
   throw std::invalid_argument(fmt::format("no embedded preset '{}'", name));
 }
 
-// The base preset's own source for `key`: the same key, else the longest one that contains it.
+// The base preset's own source for `key`: under that key, alone or in a list of keys
+// ("tlb.l1, tlb.l2"); a source for a whole group ("caches") says nothing certain of one field.
 std::string base_source(const ordered_json& sources, const std::string& key) {
-  std::string best_key, best;
   for (const auto& [k, v] : sources.items()) {
-    const bool covers = k == key || key.rfind(k + ".", 0) == 0 ||
-                        k.find(key) != std::string::npos;
-    if (covers && v.is_string() && k.size() > best_key.size()) {
-      best_key = k;
-      best = v.get<std::string>();
+    if (!v.is_string()) continue;
+    std::istringstream keys(k);
+    for (std::string one; std::getline(keys, one, ',');) {
+      one.erase(0, one.find_first_not_of(' '));
+      if (one == key) return v.get<std::string>();
     }
   }
-  return best;
+  return {};
 }
 
 }  // namespace
@@ -72,7 +72,7 @@ ordered_json& PresetDraft::node(const std::string& path) {
 void PresetDraft::set(const std::string& path, ordered_json value, const std::string& source,
                       const std::string& source_key) {
   node(path) = std::move(value);
-  sources_[source_key.empty() ? path : source_key] = source;
+  if (!source.empty()) sources_[source_key.empty() ? path : source_key] = source;
 }
 
 void PresetDraft::keep(const std::string& source_key, const std::string& why) {

@@ -18,7 +18,8 @@ class PresetDraft {
   explicit PresetDraft(const std::string& base);
 
   // Sets a dotted path ("caches.l2.latency_cycles") and its source. The source key is the path
-  // unless `source_key` groups several fields under one ("tlb.l1.4k" for entries and ways).
+  // unless `source_key` groups several fields under one ("tlb.l1.4k" for entries and ways); an
+  // empty source leaves the sources as they are (the name and description have none).
   void set(const std::string& path, nlohmann::ordered_json value, const std::string& source,
            const std::string& source_key = "");
   // Records the source of a field that keeps the base value (why the base is kept).

@@ -33,8 +33,8 @@ Plateau plateau_of(const Curve& c, const Run& r) {
 
 Curve sorted(Curve c) {
   std::sort(c.begin(), c.end(),
-            [](const CurvePoint& a, const CurvePoint& b) { return a.ws_bytes < b.ws_bytes; });
-  for (const CurvePoint& p : c)
+            [](const CurveSample& a, const CurveSample& b) { return a.ws_bytes < b.ws_bytes; });
+  for (const CurveSample& p : c)
     if (!(p.value > 0) || !std::isfinite(p.value))
       throw FitError(fmt::format("the point at {} has no positive cost ({})",
                                  size_text(p.ws_bytes), p.value));
@@ -137,7 +137,7 @@ LevelFit with_cliff(const Curve& c, const std::string& name, const Plateau& here
   if (!f.capacity)
     throw FitError(fmt::format("no cliff after the {} plateau ({:.3g} from {} to {})", name,
                                here.value, size_text(here.first_ws), size_text(here.last_ws)));
-  for (const CurvePoint& p : c) {
+  for (const CurveSample& p : c) {
     if (p.ws_bytes <= *f.capacity) f.cliff_below = p.ws_bytes;
     if (p.ws_bytes > *f.capacity && f.cliff_above == 0) f.cliff_above = p.ws_bytes;
   }
@@ -172,7 +172,7 @@ std::vector<Plateau> find_plateaus(const Curve& curve, const FitOptions& o) {
 std::optional<uint64_t> crossing(const Curve& curve, uint64_t from_ws, double threshold) {
   const Curve c = sorted(curve);
   for (size_t i = 1; i < c.size(); ++i) {
-    const CurvePoint &a = c[i - 1], &b = c[i];
+    const CurveSample &a = c[i - 1], &b = c[i];
     if (a.ws_bytes < from_ws || b.value <= threshold) continue;
     if (a.value >= threshold) return a.ws_bytes;
     const double t = std::log(threshold / a.value) / std::log(b.value / a.value);
@@ -185,7 +185,7 @@ std::optional<uint64_t> crossing(const Curve& curve, uint64_t from_ws, double th
 
 std::optional<double> median_between(const Curve& curve, uint64_t lo, uint64_t hi) {
   std::vector<double> v;
-  for (const CurvePoint& p : curve)
+  for (const CurveSample& p : curve)
     if (p.ws_bytes >= lo && p.ws_bytes <= hi) v.push_back(p.value);
   if (v.empty()) return std::nullopt;
   return median_of(std::move(v));

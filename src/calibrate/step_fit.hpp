@@ -12,11 +12,11 @@
 
 namespace memvirt {
 
-struct CurvePoint {
+struct CurveSample {
   uint64_t ws_bytes = 0;
   double value = 0;  // cost per step, cycles or ticks
 };
-using Curve = std::vector<CurvePoint>;
+using Curve = std::vector<CurveSample>;
 
 // A curve has not the shape the fit needs; the message names the level whose plateau (or
 // cliff) was not found, and what the curve shows instead.

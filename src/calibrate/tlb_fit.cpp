@@ -28,18 +28,18 @@ double level_between(const Curve& c, double lo_pages, double hi_pages, const std
 }
 
 // The first point at or beyond `ws`, else the largest.
-const CurvePoint* at_or_beyond(const Curve& c, uint64_t ws) {
-  const CurvePoint* best = nullptr;
-  for (const CurvePoint& p : c)
+const CurveSample* at_or_beyond(const Curve& c, uint64_t ws) {
+  const CurveSample* best = nullptr;
+  for (const CurveSample& p : c)
     if (p.ws_bytes >= ws && (!best || p.ws_bytes < best->ws_bytes)) best = &p;
   if (best) return best;
-  for (const CurvePoint& p : c)
+  for (const CurveSample& p : c)
     if (!best || p.ws_bytes > best->ws_bytes) best = &p;
   return best;
 }
 
 std::optional<double> value_at(const Curve& c, uint64_t ws) {
-  for (const CurvePoint& p : c)
+  for (const CurveSample& p : c)
     if (p.ws_bytes == ws) return p.value;
   return std::nullopt;
 }
@@ -57,7 +57,7 @@ TlbReading read_tlb_curve(const Curve& c, const TlbSizes& s) {
   r.l2_hit_level = level_between(c, 2 * l1, std::max(l2_top, 2 * l1), "L2 TLB hits with the lines in "
                                  "the L1D", r.l2_lo, r.l2_hi);
   r.l2_hit_cycles = std::max(0.0, r.l2_hit_level - r.l1_hit_level);
-  const CurvePoint* walk = at_or_beyond(c, ws_of_pages(4 * l2));
+  const CurveSample* walk = at_or_beyond(c, ws_of_pages(4 * l2));
   if (!walk) throw FitError("the tlb-4k series is empty");
   r.walk_ws = walk->ws_bytes;
   r.walk_level = walk->value;
@@ -76,8 +76,8 @@ OuterPageTest outer_page_test(const Curve& tlb_2m, const Curve& tlb_4k, const Tl
                                                          std::max<double>(2.0 * s.l1d_lines,
                                                                           2.0 * s.l1_entries)));
   const uint64_t b_target = ws_of_pages(4.0 * s.l2_entries);
-  const CurvePoint *a = nullptr, *b = nullptr;
-  for (const CurvePoint& p : tlb_2m) {
+  const CurveSample *a = nullptr, *b = nullptr;
+  for (const CurveSample& p : tlb_2m) {
     if (!value_at(tlb_4k, p.ws_bytes)) continue;
     if (p.ws_bytes <= a_target && (!a || p.ws_bytes > a->ws_bytes)) a = &p;
     if (p.ws_bytes >= b_target && (!b || p.ws_bytes < b->ws_bytes)) b = &p;
