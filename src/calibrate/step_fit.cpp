@@ -87,7 +87,7 @@ std::string plateaus_text(const std::vector<Plateau>& ps) {
 }
 
 bool within(const Plateau& p, const LevelHint& h) {
-  return p.first_ws <= h.max_ws && p.last_ws >= h.min_ws;
+  return p.first_ws >= h.min_ws && p.last_ws <= h.max_ws;
 }
 
 // Chooses plateau indices for levels [1, n-1) from plateaus (lo, hi), ascending, each within its

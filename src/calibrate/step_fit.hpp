@@ -37,8 +37,8 @@ struct FitOptions {
   double cliff_fraction = 0.25;
 };
 
-// A level the curve should show, and where its plateau may lie (a range of working sets, from
-// the machine's structure; 0 and max: anywhere).
+// A level the curve should show, and the working sets its plateau must lie within (from the
+// machine's structure, with some slack; 0 and max: anywhere).
 struct LevelHint {
   std::string name;
   uint64_t min_ws = 0;
