@@ -220,7 +220,7 @@ void CalibrateCommand::run_validate() const {
   if (json_ == "-") {
     write_json(std::cout, report, "stdout");
   } else {
-    fmt::print("preset {}; measured: rdtsc ticks per step (median of {}); predicted: {}\n\n{}",
+    fmt::print("checking {}; measured: rdtsc ticks per step (median of {}); predicted: {}\n\n{}",
                cpu->origin, options.repeats, meta["prediction"].get<std::string>(),
                validation_table(rows, summary));
     if (json_file.is_open()) write_json(json_file, report, json_);
