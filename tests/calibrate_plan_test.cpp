@@ -78,6 +78,17 @@ TEST(CalibratePlan, CachesSeriesReachesFarBeyondTheL3) {
   }
 }
 
+TEST(CalibratePlan, CachesSeriesStopsAtAQuarterOfTheMemoryAvailable) {
+  PlanSizes big = kMachines[0];  // a 300 MiB L3: four times it is 1.2 GiB
+  EXPECT_EQ(caches_max_ws(big), 1024 * MiB);  // memory not known: 1 GiB
+  big.memory_available = 20480 * MiB;
+  EXPECT_EQ(caches_max_ws(big), 2048 * MiB);
+  big.memory_available = 3000 * MiB;
+  EXPECT_EQ(caches_max_ws(big), 512 * MiB);
+  EXPECT_EQ(parse_mem_available("MemTotal: 100 kB\nMemAvailable:    2048 kB\n"), 2048u * 1024);
+  EXPECT_EQ(parse_mem_available("MemTotal: 100 kB\n"), 0u);
+}
+
 TEST(CalibratePlan, TlbSeriesPassesFourTimesTheL2TlbReach) {
   for (const PlanSizes& m : kMachines) {
     const auto plan = fit_plan(m, false);

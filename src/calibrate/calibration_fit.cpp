@@ -84,6 +84,7 @@ class Fitter {
     identity();
     structure();
     clock();
+    huge_pages();
     attempt("caches", [&] { caches(); });
     attempt("tlb-4k", [&] { tlb(); });
     host();
@@ -127,6 +128,7 @@ class Fitter {
 
   void structure();
   void structure_tlb(int level, int page);
+  void huge_pages();
   void clock();
   void caches();
   void tlb();
@@ -183,6 +185,25 @@ void Fitter::structure_tlb(int level, int page) {
   const uint32_t ways = std::gcd(t->entries, std::max<uint32_t>(t->ways, 1));
   draft_.set(key + ".entries", t->entries, "CPUID " + describe(*t), key);
   draft_.set(key + ".ways", ways, "CPUID " + describe(*t), key);
+}
+
+// The 2 MiB series keep the TLB out only if the kernel gave them huge pages (transparent huge
+// pages may be off, or memory too fragmented): say where it did not.
+void Fitter::huge_pages() {
+  for (const MeasuredSeries& s : in_.measured.series) {
+    size_t short_of = 0;
+    for (const MeasuredPoint& p : s.points) {
+      const uint64_t want = (p.point.ws + (2 << 20) - 1) / (2 << 20) * (2 << 20);
+      if (p.point.page == PageSize::k2M && p.huge_bytes * 10 < want * 9) ++short_of;
+    }
+    if (short_of == 0) continue;
+    const std::string note = fmt::format(
+        "{}: {} of {} points got less than 90% of their data on 2 MiB pages (see "
+        "/sys/kernel/mm/transparent_hugepage/enabled); their TLB costs are in the figures",
+        s.plan.name, short_of, s.points.size());
+    report_.push_back("warning: " + note);
+    notes_.push_back(note);
+  }
 }
 
 void Fitter::clock() {
@@ -377,7 +398,7 @@ void Fitter::calibration() {
                     {"structure", structure},
                     {"structure_notes", in_.structure.notes},
                     {"fitted_points", fitted_points_},
-                    {"not_fitted", notes_},
+                    {"notes", notes_},
                     {"series", series}};
   if (outer_)
     c["outer_page_test"] = {{"a_ws", outer_->a_ws},
@@ -403,6 +424,7 @@ PlanSizes plan_sizes(const MachineStructure& m, const std::string& base) {
   const TlbInfo* l2 = m.tlb(2, 0);
   s.l1_tlb_entries = l1 ? l1->entries : static_cast<uint32_t>(b.tlb.l1[0].entries());
   s.l2_tlb_entries = l2 ? l2->entries : static_cast<uint32_t>(b.tlb.l2[0].entries());
+  s.memory_available = m.memory_available;
   return s;
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <cinttypes>
+#include <cstdio>
 
 namespace memvirt {
 namespace {
@@ -43,7 +45,7 @@ uint64_t tlb_series_max(const PlanSizes& s) {
 }
 
 Series caches_series(const PlanSizes& s, bool quick) {
-  const uint64_t top = caches_max_ws(s.l3_bytes);
+  const uint64_t top = caches_max_ws(s);
   std::vector<uint64_t> ws;
   if (quick) {
     ws = {16 * KiB, 20 * KiB, pow2_ceil(s.l1d_bytes) * 4, pow2_ceil(s.l1d_bytes) * 5,
@@ -76,7 +78,7 @@ Series tlb_series(const PlanSizes& s, PageSize page, bool quick) {
 }
 
 Series stream_series(const PlanSizes& s, bool quick) {
-  const uint64_t ws = quick ? 64 * MiB : caches_max_ws(s.l3_bytes);
+  const uint64_t ws = quick ? 64 * MiB : caches_max_ws(s);
   WalkPoint p{ws, Order::kSeq, kLineNpad, PageSize::k2M, ws / 64};  // one lap: every line once
   return {"stream",
           "one sequential lap (npad=7, 2 MiB pages) over a set far beyond the L3: cycles per "
@@ -91,8 +93,20 @@ std::string WalkPoint::key() const {
                      npad, page_size_name(page));
 }
 
-uint64_t caches_max_ws(uint64_t l3_bytes) {
-  return std::clamp<uint64_t>(pow2_ceil(4 * l3_bytes), 256 * MiB, 1 * GiB);
+uint64_t caches_max_ws(const PlanSizes& s) {
+  const uint64_t cap = s.memory_available == 0
+                           ? 1 * GiB
+                           : std::clamp<uint64_t>(std::bit_floor(s.memory_available / 4), 256 * MiB,
+                                                  2 * GiB);
+  return std::clamp<uint64_t>(pow2_ceil(4 * s.l3_bytes), 256 * MiB, cap);
+}
+
+uint64_t parse_mem_available(const std::string& meminfo) {
+  const size_t at = meminfo.find("MemAvailable:");
+  if (at == std::string::npos) return 0;
+  uint64_t kib = 0;
+  std::sscanf(meminfo.c_str() + at, "MemAvailable: %" SCNu64, &kib);
+  return kib * 1024;
 }
 
 std::vector<Series> fit_plan(const PlanSizes& sizes, bool quick) {

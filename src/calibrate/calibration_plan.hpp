@@ -39,6 +39,7 @@ struct PlanSizes {
   uint64_t l3_bytes = 32 << 20;
   uint32_t l1_tlb_entries = 64;   // 4 KiB pages
   uint32_t l2_tlb_entries = 2048;
+  uint64_t memory_available = 0;  // MemAvailable of /proc/meminfo; 0: not known
 };
 
 struct Series {
@@ -58,8 +59,12 @@ std::vector<Series> fit_plan(const PlanSizes& sizes, bool quick);
 // of 16-byte elements over hundreds of MiB takes seconds to lay out.
 std::vector<WalkPoint> validation_grid(bool quick);
 
-// The largest working set of the caches series: four times the L3, at least 256 MiB and at
-// most 1 GiB (the chain over it is written in a few seconds).
-uint64_t caches_max_ws(uint64_t l3_bytes);
+// The largest working set of the caches series: four times the L3, at least 256 MiB, at most
+// 2 GiB (the chain over it is written in a few seconds) and a quarter of the memory available
+// (1 GiB when that is not known).
+uint64_t caches_max_ws(const PlanSizes& sizes);
+
+// MemAvailable from /proc/meminfo's text, in bytes; 0 if it is not there.
+uint64_t parse_mem_available(const std::string& meminfo);
 
 }  // namespace memvirt

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
+
+#include "calibrate/calibration_plan.hpp"
 
 namespace memvirt {
 namespace {
@@ -132,6 +135,12 @@ MachineStructure read_machine_structure() {
   m.cpu = read_host_cpu();
   read_caches(m);
   read_tlbs(m);
+  {
+    std::ifstream in("/proc/meminfo");
+    std::ostringstream text;
+    text << in.rdbuf();
+    m.memory_available = parse_mem_available(text.str());
+  }
   const auto sysfs = read_sysfs_caches("/sys/devices/system/cpu/cpu0/cache");
   if (sysfs.empty()) {
     m.notes.push_back("no cache description in /sys/devices/system/cpu/cpu0/cache to check with");

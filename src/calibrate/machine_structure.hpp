@@ -18,6 +18,7 @@ struct MachineStructure {
   std::vector<TlbInfo> tlbs;      // data-side TLBs (instruction TLBs are dropped)
   std::string tlbs_from;          // which leaves gave them, "" when none did
   std::vector<std::string> notes;  // what was missing or disagreed, for the report
+  uint64_t memory_available = 0;   // bytes, /proc/meminfo's MemAvailable (0: not known)
 
   // The data or unified cache at `level`, if CPUID described one.
   const CacheInfo* cache(int level) const;
