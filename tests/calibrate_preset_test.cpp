@@ -14,6 +14,7 @@
 #include "calibrate/prediction.hpp"
 #include "calibrate/preset_draft.hpp"
 #include "calibrate/preset_file.hpp"
+#include "calibrate/structure_fields.hpp"
 #include "calibrate/quiet_machine.hpp"
 #include "support/run_binary.hpp"
 

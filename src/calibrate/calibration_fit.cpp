@@ -8,16 +8,17 @@
 #include <numeric>
 #include <optional>
 
+#include "calibrate/calibration_record.hpp"
 #include "calibrate/llc_shape.hpp"
 #include "calibrate/model_fit.hpp"
 #include "calibrate/preset_draft.hpp"
+#include "calibrate/structure_fields.hpp"
 #include "calibrate/tlb_fit.hpp"
 
 namespace memvirt {
 namespace {
 
 using nlohmann::ordered_json;
-constexpr std::array<const char*, 3> kPageNames = {"4k", "2m", "1g"};
 
 uint32_t whole(double v, uint32_t at_least = 0) {
   return std::max<uint32_t>(at_least, static_cast<uint32_t>(std::lround(std::max(v, 0.0))));
@@ -45,34 +46,6 @@ std::string plateau_text(const Plateau& p) {
                      p.value);
 }
 
-ordered_json series_json(const MeasuredSeries& s, double cycles_per_tick) {
-  ordered_json points = ordered_json::array();
-  for (const MeasuredPoint& p : s.points) {
-    const auto [lo, hi] = std::minmax_element(p.samples.begin(), p.samples.end());
-    ordered_json j = {{"ws", p.point.ws},
-                      {"steps", p.point.steps},
-                      {"ticks", p.ticks},
-                      {"cycles", p.ticks * cycles_per_tick}};
-    if (lo != p.samples.end()) {
-      j["ticks_min"] = *lo;
-      j["ticks_max"] = *hi;
-    }
-    if (p.point.page == PageSize::k2M) j["huge_mib"] = p.huge_bytes >> 20;
-    points.push_back(j);
-  }
-  const WalkPoint& first = s.points.empty() ? WalkPoint{} : s.points.front().point;
-  return {{"name", s.plan.name},
-          {"purpose", s.plan.purpose},
-          {"order", first.order == ListWalkSpec::Order::kSeq ? "seq" : "random"},
-          {"npad", first.npad},
-          {"page", page_size_name(first.page)},
-          {"points", points}};
-}
-
-ordered_json load_json(const LoadSample& s) {
-  return {{"load_1min", s.load_average[0]}, {"busy", s.busy}};
-}
-
 // One fit, its draft and the inputs it reads; the steps run in order, each filling fields.
 class Fitter {
  public:
@@ -82,7 +55,8 @@ class Fitter {
 
   FitOutcome run() {
     identity();
-    structure();
+    structure_fields(draft_, in_.structure);
+    for (std::string& line : structure_report(in_.structure)) report_.push_back(std::move(line));
     clock();
     huge_pages();
     attempt("caches", [&] { caches(); });
@@ -94,7 +68,7 @@ class Fitter {
       draft_.keep("walk.start_cycles", "this quick run's curves gave no points to fit it on");
     }
     attempt("stream", [&] { bandwidth(); });
-    calibration();
+    draft_.put("calibration", calibration_record(in_, {fitted_points_, notes_, outer_}));
     draft_.model();  // refuses figures no preset may hold, before anything is written
     return {draft_.json(), report_};
   }
@@ -126,8 +100,6 @@ class Fitter {
                "");
   }
 
-  void structure();
-  void structure_tlb(int level, int page);
   void huge_pages();
   void clock();
   void caches();
@@ -135,7 +107,6 @@ class Fitter {
   void host();
   void latencies();
   void bandwidth();
-  void calibration();
 
   const FitInputs& in_;
   PresetDraft draft_;
@@ -146,46 +117,7 @@ class Fitter {
   std::vector<std::string> fitted_points_;
   std::optional<FitTarget> llc_target_, memory_target_, walk_target_;
   std::optional<OuterPageTest> outer_;
-  std::string llc_shape_why_;
 };
-
-void Fitter::structure() {
-  const MachineStructure& m = in_.structure;
-  for (auto [level, key] : {std::pair{1, "caches.l1d"}, {2, "caches.l2"}}) {
-    const CacheInfo* c = m.cache(level);
-    if (!c) {
-      draft_.keep(key, fmt::format("CPUID describes no L{} data cache", level));
-      continue;
-    }
-    const std::string src = fmt::format("{}: {}", m.caches_from, describe(*c));
-    draft_.set(std::string(key) + ".size_kib", c->size_bytes / 1024, src, key);
-    draft_.set(std::string(key) + ".ways", c->ways, src, key);
-  }
-  for (int level : {1, 2})
-    for (int page = 0; page < 3; ++page) structure_tlb(level, page);
-  for (const CacheInfo& c : m.caches) report_.push_back("cache: " + describe(c));
-  for (const TlbInfo& t : m.tlbs) report_.push_back("TLB: " + describe(t));
-  for (const std::string& n : m.notes) report_.push_back("note: " + n);
-}
-
-void Fitter::structure_tlb(int level, int page) {
-  const std::string key = fmt::format("tlb.l{}.{}", level, kPageNames[static_cast<size_t>(page)]);
-  const TlbInfo* t = in_.structure.tlb(level, page);
-  if (!t) {
-    const std::string why = in_.structure.tlbs_from.empty()
-                                ? "CPUID describes no data TLB here"
-                                : fmt::format("{} gives no L{} TLB for {} pages",
-                                              in_.structure.tlbs_from, level,
-                                              kPageNames[static_cast<size_t>(page)]);
-    draft_.keep(key, why);
-    return;
-  }
-  // A lower bound of the ways (AMD's ranges) that does not divide the entries: the largest
-  // associativity below it that does.
-  const uint32_t ways = std::gcd(t->entries, std::max<uint32_t>(t->ways, 1));
-  draft_.set(key + ".entries", t->entries, "CPUID " + describe(*t), key);
-  draft_.set(key + ".ways", ways, "CPUID " + describe(*t), key);
-}
 
 // The 2 MiB series keep the TLB out only if the kernel gave them huge pages (transparent huge
 // pages may be off, or memory too fragmented): say where it did not.
@@ -250,7 +182,6 @@ void Fitter::caches() {
                          size_text(sizes_.l3_bytes), plateau_text(llc.plateau),
                          cliff(llc, sizes_.l3_bytes), size_text(shape.size_bytes)));
   draft_.set("caches.llc.ways", shape.ways, shape.why);
-  llc_shape_why_ = shape.why;
   // The plateau figures themselves, until the simulator fits them (latencies()).
   const std::string unfitted = "; the plateau's own figure, not fitted with the simulator";
   draft_.set("caches.llc.latency_cycles", whole(llc.plateau.value, 1),
@@ -377,56 +308,7 @@ void Fitter::bandwidth() {
                                 measured, f.line_cycles));
 }
 
-void Fitter::calibration() {
-  const Measurements& m = in_.measured;
-  ordered_json series = ordered_json::array();
-  for (const MeasuredSeries& s : m.series) series.push_back(series_json(s, cpt_));
-  ordered_json structure = ordered_json::array();
-  for (const CacheInfo& c : in_.structure.caches) structure.push_back(describe(c));
-  for (const TlbInfo& t : in_.structure.tlbs) structure.push_back(describe(t));
-  ordered_json c = {{"date", in_.date},
-                    {"command", "memvirt calibrate"},
-                    {"base_preset", in_.base.name},
-                    {"base_preset_why", in_.base.why},
-                    {"quick", in_.quick},
-                    {"forced", m.forced},
-                    {"pinned_cpu", m.cpu},
-                    {"load_before", load_json(m.load_before)},
-                    {"load_after", load_json(m.load_after)},
-                    {"tsc_ghz", m.tsc_ghz},
-                    {"core_clock", {{"adds", m.clock.adds}, {"ticks", m.clock.run_ticks}}},
-                    {"structure", structure},
-                    {"structure_notes", in_.structure.notes},
-                    {"fitted_points", fitted_points_},
-                    {"notes", notes_},
-                    {"series", series}};
-  if (outer_)
-    c["outer_page_test"] = {{"a_ws", outer_->a_ws},
-                            {"b_ws", outer_->b_ws},
-                            {"rise_2m", outer_->rise_2m},
-                            {"rise_4k", outer_->rise_4k}};
-  draft_.put("calibration", c);
-}
-
 }  // namespace
-
-PlanSizes plan_sizes(const MachineStructure& m, const std::string& base) {
-  const CpuModel b = load_cpu_model(base);
-  PlanSizes s;
-  const auto size_of = [&](int level, uint64_t fallback) {
-    const CacheInfo* c = m.cache(level);
-    return c ? c->size_bytes : fallback;
-  };
-  s.l1d_bytes = size_of(1, b.caches.levels[0].size_bytes);
-  s.l2_bytes = size_of(2, b.caches.levels[1].size_bytes);
-  s.l3_bytes = size_of(3, b.caches.levels[2].size_bytes);
-  const TlbInfo* l1 = m.tlb(1, 0);
-  const TlbInfo* l2 = m.tlb(2, 0);
-  s.l1_tlb_entries = l1 ? l1->entries : static_cast<uint32_t>(b.tlb.l1[0].entries());
-  s.l2_tlb_entries = l2 ? l2->entries : static_cast<uint32_t>(b.tlb.l2[0].entries());
-  s.memory_available = m.memory_available;
-  return s;
-}
 
 FitOutcome fit_preset(const FitInputs& in) { return Fitter(in).run(); }
 

@@ -13,9 +13,6 @@
 
 namespace memvirt {
 
-// The sizes the measurement plan is drawn from: CPUID's, the base preset's where it says nothing.
-PlanSizes plan_sizes(const MachineStructure& m, const std::string& base);
-
 struct FitInputs {
   MachineStructure structure;
   BasePreset base;

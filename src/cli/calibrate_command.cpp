@@ -17,6 +17,7 @@
 #include "calibrate/calibration_run.hpp"
 #include "calibrate/machine_structure.hpp"
 #include "calibrate/preset_file.hpp"
+#include "calibrate/structure_fields.hpp"
 #include "calibrate/validation.hpp"
 #include "cli/json_output.hpp"
 #include "kvm/host_cpu.hpp"
