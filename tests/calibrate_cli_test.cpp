@@ -110,8 +110,8 @@ TEST(CalibrateCli, QuickValidationJsonHasRowsAndSummary) {
   const auto j = nlohmann::json::parse(o.out);
   ASSERT_EQ(j.at("rows").size(), 4u);
   for (const auto& r : j.at("rows"))
-    for (const char* key : {"ws", "order", "npad", "page", "measured_ticks", "predicted_ticks",
-                            "error"})
+    for (const char* key :
+         {"ws", "order", "npad", "page", "measured_ticks", "predicted_ticks", "error"})
       EXPECT_TRUE(r.contains(key)) << key;
   for (const char* key : {"points", "median_abs_error", "worst_ratio", "worst_point"})
     EXPECT_TRUE(j.at("summary").contains(key)) << key;

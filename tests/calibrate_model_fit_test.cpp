@@ -56,10 +56,10 @@ TEST(CalibrateModelFit, LineCyclesMakeTheStreamCostWhatWasMeasured) {
   m.caches.memory_line_cycles = 9;
   const WalkPoint p{2 * MiB, Order::kSeq, 7, PageSize::k2M, 0};
   const ListWalkSpec spec = p.spec();
-  const double measured = steady_window(prediction_config(std::make_shared<const CpuModel>(m),
-                                                          PageSize::k2M),
-                                        spec, one_lap(spec), 100'000)
-                              .cycles;
+  const double measured =
+      steady_window(prediction_config(std::make_shared<const CpuModel>(m), PageSize::k2M), spec,
+                    one_lap(spec), 100'000)
+          .cycles;
   m.caches.memory_line_cycles = 30;
   const BandwidthFit f = fit_line_cycles(m, measured);
   EXPECT_EQ(f.simulated_ws, 2 * MiB);

@@ -1,11 +1,10 @@
 // The measurement plan: the validation grid is held out from every fit series (no point in
 // common, no npad in common, no working set a power of four), and has the size its docs say.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <bit>
-#include <fmt/format.h>
-
 #include <set>
 
 #include "calibrate/calibration_plan.hpp"
@@ -60,9 +59,7 @@ TEST(CalibratePlan, ValidationGridCoversBothOrdersPagesAndNonPowerOfFourSets) {
   EXPECT_EQ(hi, 768 * MiB);
 }
 
-TEST(CalibratePlan, QuickValidationIsAFewPoints) {
-  EXPECT_EQ(validation_grid(true).size(), 4u);
-}
+TEST(CalibratePlan, QuickValidationIsAFewPoints) { EXPECT_EQ(validation_grid(true).size(), 4u); }
 
 TEST(CalibratePlan, CachesSeriesReachesFarBeyondTheL3) {
   for (const PlanSizes& m : kMachines) {
@@ -79,7 +76,7 @@ TEST(CalibratePlan, CachesSeriesReachesFarBeyondTheL3) {
 }
 
 TEST(CalibratePlan, CachesSeriesStopsAtAQuarterOfTheMemoryAvailable) {
-  PlanSizes big = kMachines[0];  // a 300 MiB L3: four times it is 1.2 GiB
+  PlanSizes big = kMachines[0];               // a 300 MiB L3: four times it is 1.2 GiB
   EXPECT_EQ(caches_max_ws(big), 1024 * MiB);  // memory not known: 1 GiB
   big.memory_available = 20480 * MiB;
   EXPECT_EQ(caches_max_ws(big), 2048 * MiB);

@@ -14,8 +14,8 @@
 #include "calibrate/prediction.hpp"
 #include "calibrate/preset_draft.hpp"
 #include "calibrate/preset_file.hpp"
-#include "calibrate/structure_fields.hpp"
 #include "calibrate/quiet_machine.hpp"
+#include "calibrate/structure_fields.hpp"
 #include "support/run_binary.hpp"
 
 namespace memvirt {
@@ -41,7 +41,7 @@ TEST(CalibratePreset, NearestPresetFollowsVendorFamilyAndModel) {
   EXPECT_EQ(nearest_preset(cpu("AuthenticAMD", 23, 0x31)).name, "zen3");  // Rome
   EXPECT_EQ(nearest_preset(cpu("GenuineIntel", 6, 0x55)).name, "skylake");
   EXPECT_EQ(nearest_preset(cpu("GenuineIntel", 6, 0x6a)).name, "icelake");
-  EXPECT_EQ(nearest_preset(cpu("GenuineIntel", 6, 207)).name, "icelake");  // Emerald Rapids
+  EXPECT_EQ(nearest_preset(cpu("GenuineIntel", 6, 207)).name, "icelake");   // Emerald Rapids
   EXPECT_EQ(nearest_preset(cpu("GenuineIntel", 6, 0x3f)).name, "skylake");  // Haswell
   const BasePreset other = nearest_preset(cpu("CentaurHauls", 6, 0x0f));
   EXPECT_EQ(other.name, "skylake");
@@ -123,7 +123,8 @@ double tlb_cost(uint64_t ws) {
   double c = 4;
   if (pages > 64) c += 9;
   if (pages > 512) c += 8;
-  if (pages > 1536) c += 60;  // more than the model's own references cost, so the walk start is positive
+  if (pages > 1536)
+    c += 60;  // more than the model's own references cost, so the walk start is positive
   return c;
 }
 
@@ -183,9 +184,11 @@ TEST(CalibratePreset, SyntheticMachineGivesAPresetThatParsesWithHostFactsAndSour
   for (const std::string& key : measured_source_keys()) {
     ASSERT_TRUE(sources.contains(key)) << key;
     const std::string text = sources.at(key).get<std::string>();
-    EXPECT_TRUE(text.rfind("measured:", 0) == 0 || text.rfind("fit:", 0) == 0) << key << ": " << text;
+    EXPECT_TRUE(text.rfind("measured:", 0) == 0 || text.rfind("fit:", 0) == 0)
+        << key << ": " << text;
   }
-  EXPECT_EQ(sources.at("walk.pwc").get<std::string>().rfind("assumption: as preset skylake", 0), 0u);
+  EXPECT_EQ(sources.at("walk.pwc").get<std::string>().rfind("assumption: as preset skylake", 0),
+            0u);
   EXPECT_EQ(out.preset.at("calibration").at("date"), "2026-12-01T00:00:00Z");
   EXPECT_EQ(out.preset.at("calibration").at("series").size(), 4u);
 }

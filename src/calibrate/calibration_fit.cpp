@@ -50,7 +50,9 @@ std::string plateau_text(const Plateau& p) {
 class Fitter {
  public:
   explicit Fitter(const FitInputs& in)
-      : in_(in), draft_(in.base.name), sizes_(plan_sizes(in.structure, in.base.name)),
+      : in_(in),
+        draft_(in.base.name),
+        sizes_(plan_sizes(in.structure, in.base.name)),
         cpt_(in.measured.cycles_per_tick()) {}
 
   FitOutcome run() {
@@ -80,24 +82,26 @@ class Fitter {
       step();
     } catch (const FitError& e) {
       if (!in_.quick) throw FitError(fmt::format("series {}: {}", series, e.what()));
-      report_.push_back(fmt::format("{}: not fitted in this quick run ({}); base values kept",
-                                    series, e.what()));
+      report_.push_back(
+          fmt::format("{}: not fitted in this quick run ({}); base values kept", series, e.what()));
       notes_.push_back(fmt::format("{}: {}", series, e.what()));
     }
   }
 
   const MeasuredSeries& series(const std::string& name) const {
     const MeasuredSeries* s = in_.measured.find(name);
-    if (!s || s->points.empty()) throw FitError(fmt::format("the {} series was not measured", name));
+    if (!s || s->points.empty())
+      throw FitError(fmt::format("the {} series was not measured", name));
     return *s;
   }
 
   void identity() {
     draft_.set("name", "host", "");
-    draft_.set("description",
-               fmt::format("{}{}, calibrated by memvirt calibrate on {}", in_.structure.cpu.describe(),
-                           in_.structure.cpu.hypervisor ? " as seen from a guest" : "", in_.date),
-               "");
+    draft_.set(
+        "description",
+        fmt::format("{}{}, calibrated by memvirt calibrate on {}", in_.structure.cpu.describe(),
+                    in_.structure.cpu.hypervisor ? " as seen from a guest" : "", in_.date),
+        "");
   }
 
   void huge_pages();
@@ -141,12 +145,12 @@ void Fitter::huge_pages() {
 void Fitter::clock() {
   const CoreClock& c = in_.measured.clock;
   const auto hi = std::max_element(c.run_ticks.begin(), c.run_ticks.end());
-  draft_.set("core_ghz", std::round(c.ghz * 1000) / 1000,
-             fmt::format("measured: {} dependent register adds (one cycle each) took {:.0f} TSC "
-                         "ticks (the fastest of {} runs, the slowest {:.0f}) at a TSC of {:.3f} GHz: "
-                         "{:.3f} GHz",
-                         c.adds, c.ticks, c.run_ticks.size(), *hi, in_.measured.tsc_ghz,
-                         c.ghz));
+  draft_.set(
+      "core_ghz", std::round(c.ghz * 1000) / 1000,
+      fmt::format("measured: {} dependent register adds (one cycle each) took {:.0f} TSC "
+                  "ticks (the fastest of {} runs, the slowest {:.0f}) at a TSC of {:.3f} GHz: "
+                  "{:.3f} GHz",
+                  c.adds, c.ticks, c.run_ticks.size(), *hi, in_.measured.tsc_ghz, c.ghz));
   report_.push_back(fmt::format("clock: core {:.3f} GHz, TSC {:.3f} GHz ({:.3f} cycles per tick)",
                                 c.ghz, in_.measured.tsc_ghz, cpt_));
 }
@@ -154,11 +158,10 @@ void Fitter::clock() {
 void Fitter::caches() {
   const MeasuredSeries& s = series("caches");
   const uint64_t top = std::numeric_limits<uint64_t>::max();
-  const std::vector<LevelHint> hints = {
-      {"L1D", 0, sizes_.l1d_bytes * 3 / 2},
-      {"L2", sizes_.l1d_bytes * 2 / 3, sizes_.l2_bytes * 3 / 2},
-      {"LLC", sizes_.l2_bytes * 2 / 3, sizes_.l3_bytes * 3 / 2},
-      {"memory", sizes_.l2_bytes * 2, top}};
+  const std::vector<LevelHint> hints = {{"L1D", 0, sizes_.l1d_bytes * 3 / 2},
+                                        {"L2", sizes_.l1d_bytes * 2 / 3, sizes_.l2_bytes * 3 / 2},
+                                        {"LLC", sizes_.l2_bytes * 2 / 3, sizes_.l3_bytes * 3 / 2},
+                                        {"memory", sizes_.l2_bytes * 2, top}};
   const std::vector<LevelFit> f = fit_levels(cycles_curve(s, cpt_), hints);
   const LevelFit &l1 = f[0], &l2 = f[1], &llc = f[2], &mem = f[3];
   const auto cliff = [](const LevelFit& l, uint64_t nominal) {
@@ -174,8 +177,8 @@ void Fitter::caches() {
              fmt::format("measured: caches series, {}; {}", plateau_text(l2.plateau),
                          cliff(l2, sizes_.l2_bytes)));
   const uint64_t share = std::min<uint64_t>(*llc.capacity, sizes_.l3_bytes);
-  const LlcShape shape = llc_shape(share, in_.structure.cache(3),
-                                   draft_.at("caches.llc.ways").get<uint32_t>());
+  const LlcShape shape =
+      llc_shape(share, in_.structure.cache(3), draft_.at("caches.llc.ways").get<uint32_t>());
   draft_.set("caches.llc.size_kib", shape.size_bytes / 1024,
              fmt::format("measured: the effective LLC share, not the L3's {}: caches series, {}; "
                          "{}, rounded to {} by the shape below",
@@ -212,16 +215,16 @@ void Fitter::tlb() {
     const std::string key = "tlb.l1.4k";
     draft_.cite(key, draft_.sources().at(key) +
                          fmt::format("; measured: the cost leaves the L1-TLB plateau at about {} "
-                                     "pages", *r.l1_reach_pages));
+                                     "pages",
+                                     *r.l1_reach_pages));
   }
   const MeasuredPoint& wp = point_at(s, r.walk_ws);
   walk_target_ = FitTarget{wp.point, wp.ticks * cpt_};
-  report_.push_back(fmt::format("tlb-4k: {:.1f} cycles in the L1 TLB, {:.1f} in the L2 TLB, {:.1f} "
-                                "walking at {}{}",
-                                r.l1_hit_level, r.l2_hit_level, r.walk_level, size_text(r.walk_ws),
-                                r.l1_reach_pages ? fmt::format("; L1 TLB reach about {} pages",
-                                                               *r.l1_reach_pages)
-                                                 : ""));
+  report_.push_back(fmt::format(
+      "tlb-4k: {:.1f} cycles in the L1 TLB, {:.1f} in the L2 TLB, {:.1f} "
+      "walking at {}{}",
+      r.l1_hit_level, r.l2_hit_level, r.walk_level, size_text(r.walk_ws),
+      r.l1_reach_pages ? fmt::format("; L1 TLB reach about {} pages", *r.l1_reach_pages) : ""));
 }
 
 void Fitter::host() {
@@ -247,7 +250,8 @@ void Fitter::host() {
                       {"guest", guest},
                       {"outer_page", outer},
                       {"tsc_ghz", std::round(in_.measured.tsc_ghz * 10000) / 10000}});
-  draft_.cite("host.guest", fmt::format("CPUID.1:ECX[31] (hypervisor present) is {}", guest ? 1 : 0));
+  draft_.cite("host.guest",
+              fmt::format("CPUID.1:ECX[31] (hypervisor present) is {}", guest ? 1 : 0));
   draft_.cite("host.outer_page", why);
   draft_.cite("host.tsc_ghz", "measured: TSC ticks against CLOCK_MONOTONIC_RAW over 100 ms");
   report_.push_back(fmt::format("host: {}, outer pages {} ({})", guest ? "a guest" : "not a guest",
@@ -273,16 +277,18 @@ void Fitter::latencies() {
     const std::array<double, 3> per = {w.hits.size() > 2 ? w.hits[2] : 0, w.memory, w.walks};
     double predicted = w.cycles;
     for (size_t k = 0; k < 3; ++k) predicted += per[k] * (values[k] - draft_values[k]);
-    draft_.set(keys[i], values[i],
-               fmt::format("fit: with it (and the two figures beside it) the simulator predicts "
-                           "{}, {} ({} mode, frames scattered), at {:.1f} cycles, measured {:.1f} "
-                           "({:.0f} ticks); per step there {:.2f} LLC hits, {:.2f} memory loads, "
-                           "{:.2f} walks{}",
-                           roles[i], targets[i].point.key(),
-                           paging_mode_name(prediction_config(std::make_shared<const CpuModel>(model),
-                                                              targets[i].point.page).mode),
-                           predicted, targets[i].measured_cycles, targets[i].measured_cycles / cpt_,
-                           per[0], per[1], per[2], f.note.empty() ? "" : "; " + f.note));
+    draft_.set(
+        keys[i], values[i],
+        fmt::format("fit: with it (and the two figures beside it) the simulator predicts "
+                    "{}, {} ({} mode, frames scattered), at {:.1f} cycles, measured {:.1f} "
+                    "({:.0f} ticks); per step there {:.2f} LLC hits, {:.2f} memory loads, "
+                    "{:.2f} walks{}",
+                    roles[i], targets[i].point.key(),
+                    paging_mode_name(prediction_config(std::make_shared<const CpuModel>(model),
+                                                       targets[i].point.page)
+                                         .mode),
+                    predicted, targets[i].measured_cycles, targets[i].measured_cycles / cpt_,
+                    per[0], per[1], per[2], f.note.empty() ? "" : "; " + f.note));
     fitted_points_.push_back(targets[i].point.key());
   }
   report_.push_back(fmt::format("fit: LLC {} cycles, memory {} cycles, walk start {} cycles{}",

@@ -48,8 +48,14 @@ Series caches_series(const PlanSizes& s, bool quick) {
   const uint64_t top = caches_max_ws(s);
   std::vector<uint64_t> ws;
   if (quick) {
-    ws = {16 * KiB, 20 * KiB, pow2_ceil(s.l1d_bytes) * 4, pow2_ceil(s.l1d_bytes) * 5,
-          pow2_ceil(s.l2_bytes) * 4, pow2_ceil(s.l2_bytes) * 5, top / 2, top};
+    ws = {16 * KiB,
+          20 * KiB,
+          pow2_ceil(s.l1d_bytes) * 4,
+          pow2_ceil(s.l1d_bytes) * 5,
+          pow2_ceil(s.l2_bytes) * 4,
+          pow2_ceil(s.l2_bytes) * 5,
+          top / 2,
+          top};
   } else {
     ws = ws_grid(16 * KiB, top);
   }
@@ -69,9 +75,9 @@ Series tlb_series(const PlanSizes& s, PageSize page, bool quick) {
     for (uint64_t w = 1 * MiB; w <= top; w *= quick ? 8 : 2) ws.push_back(w);
     if (ws.back() != top) ws.push_back(top);
   }
-  const std::string what = page == PageSize::k4K
-                               ? "4 KiB pages: L1 TLB hits, L2 TLB hits, then walks"
-                               : "2 MiB pages: flat unless the outer (hypervisor's) pages are 4 KiB";
+  const std::string what =
+      page == PageSize::k4K ? "4 KiB pages: L1 TLB hits, L2 TLB hits, then walks"
+                            : "2 MiB pages: flat unless the outer (hypervisor's) pages are 4 KiB";
   return {page == PageSize::k4K ? "tlb-4k" : "tlb-2m",
           "random walks of one line per page (npad=519), the lines staying in L1/L2, " + what,
           walks(ws, Order::kRandom, kPageNpad, page, quick)};
@@ -94,10 +100,10 @@ std::string WalkPoint::key() const {
 }
 
 uint64_t caches_max_ws(const PlanSizes& s) {
-  const uint64_t cap = s.memory_available == 0
-                           ? 1 * GiB
-                           : std::clamp<uint64_t>(std::bit_floor(s.memory_available / 4), 256 * MiB,
-                                                  2 * GiB);
+  const uint64_t cap =
+      s.memory_available == 0
+          ? 1 * GiB
+          : std::clamp<uint64_t>(std::bit_floor(s.memory_available / 4), 256 * MiB, 2 * GiB);
   return std::clamp<uint64_t>(pow2_ceil(4 * s.l3_bytes), 256 * MiB, cap);
 }
 

@@ -37,7 +37,7 @@ struct PlanSizes {
   uint64_t l1d_bytes = 32 << 10;
   uint64_t l2_bytes = 1 << 20;
   uint64_t l3_bytes = 32 << 20;
-  uint32_t l1_tlb_entries = 64;   // 4 KiB pages
+  uint32_t l1_tlb_entries = 64;  // 4 KiB pages
   uint32_t l2_tlb_entries = 2048;
   uint64_t memory_available = 0;  // MemAvailable of /proc/meminfo; 0: not known
 };

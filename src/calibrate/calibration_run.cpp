@@ -28,8 +28,8 @@ MeasuredPoint measure_point(const WalkPoint& point, unsigned repeats) {
   config.page = point.page;
   const Measurement m = measure_native(config);
   if (!m.checksum_ok)
-    throw std::runtime_error(fmt::format("{}: the walk ended where it should not (checksum)",
-                                         point.key()));
+    throw std::runtime_error(
+        fmt::format("{}: the walk ended where it should not (checksum)", point.key()));
   return {point, m.cycles_per_step, m.samples, m.huge_bytes};
 }
 

@@ -7,10 +7,10 @@
 namespace memvirt {
 
 struct CoreClock {
-  double ghz = 0;                  // core cycles per nanosecond
-  uint64_t adds = 0;               // dependent adds per timed run
-  double ticks = 0;                // TSC ticks of the fastest run
-  std::vector<double> run_ticks;   // every timed run
+  double ghz = 0;                 // core cycles per nanosecond
+  uint64_t adds = 0;              // dependent adds per timed run
+  double ticks = 0;               // TSC ticks of the fastest run
+  std::vector<double> run_ticks;  // every timed run
 };
 
 // Times a chain of dependent register adds (one cycle each on every x86-64 core: an add's

@@ -137,20 +137,34 @@ AmdWays decode_amd_ways(uint32_t code) {
   // AMD's table: 5 and the codes from 6 up name the least of a range on recent parts (the PPR
   // for family 19h writes "8 to 15 ways" for 6); 9 says "see 0x8000001D".
   switch (code) {
-    case 0x1: return {1, false, false};
-    case 0x2: return {2, false, false};
-    case 0x3: return {3, false, false};
-    case 0x4: return {4, false, true};
-    case 0x5: return {6, false, true};
-    case 0x6: return {8, false, true};
-    case 0x8: return {16, false, true};
-    case 0xa: return {32, false, true};
-    case 0xb: return {48, false, true};
-    case 0xc: return {64, false, true};
-    case 0xd: return {96, false, true};
-    case 0xe: return {128, false, true};
-    case 0xf: return {0, true, false};
-    default: return {0, false, false};
+    case 0x1:
+      return {1, false, false};
+    case 0x2:
+      return {2, false, false};
+    case 0x3:
+      return {3, false, false};
+    case 0x4:
+      return {4, false, true};
+    case 0x5:
+      return {6, false, true};
+    case 0x6:
+      return {8, false, true};
+    case 0x8:
+      return {16, false, true};
+    case 0xa:
+      return {32, false, true};
+    case 0xb:
+      return {48, false, true};
+    case 0xc:
+      return {64, false, true};
+    case 0xd:
+      return {96, false, true};
+    case 0xe:
+      return {128, false, true};
+    case 0xf:
+      return {0, true, false};
+    default:
+      return {0, false, false};
   }
 }
 
@@ -208,28 +222,36 @@ Leaf2Tlbs decode_leaf2_tlbs(const CpuidRegs& r) {
 
 std::string cache_kind_name(CacheKind kind) {
   switch (kind) {
-    case CacheKind::kData: return "data";
-    case CacheKind::kInstruction: return "instruction";
-    case CacheKind::kUnified: return "unified";
+    case CacheKind::kData:
+      return "data";
+    case CacheKind::kInstruction:
+      return "instruction";
+    case CacheKind::kUnified:
+      return "unified";
   }
   return "?";
 }
 
 std::string tlb_kind_name(TlbKind kind) {
   switch (kind) {
-    case TlbKind::kData: return "data";
-    case TlbKind::kInstruction: return "instruction";
-    case TlbKind::kUnified: return "unified";
-    case TlbKind::kLoadOnly: return "load";
-    case TlbKind::kStoreOnly: return "store";
+    case TlbKind::kData:
+      return "data";
+    case TlbKind::kInstruction:
+      return "instruction";
+    case TlbKind::kUnified:
+      return "unified";
+    case TlbKind::kLoadOnly:
+      return "load";
+    case TlbKind::kStoreOnly:
+      return "store";
   }
   return "?";
 }
 
 std::string describe(const TlbInfo& t) {
-  const std::string ways = t.ways == t.entries ? "fully associative"
-                                               : fmt::format("{}{}-way", t.ways_approximate ? ">=" : "",
-                                                             t.ways);
+  const std::string ways = t.ways == t.entries
+                               ? "fully associative"
+                               : fmt::format("{}{}-way", t.ways_approximate ? ">=" : "", t.ways);
   return fmt::format("L{} {} TLB, {} pages, {} entries, {} ({})", t.level, tlb_kind_name(t.kind),
                      pages_text(t), t.entries, ways, t.from);
 }

@@ -16,7 +16,9 @@ uint64_t whole_sets(uint64_t sets) {
   return std::max<uint64_t>(kSetQuantum, sets / kSetQuantum * kSetQuantum);
 }
 
-std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
+std::string mib(uint64_t bytes) {
+  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
+}
 
 }  // namespace
 

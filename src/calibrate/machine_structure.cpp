@@ -123,7 +123,8 @@ const TlbInfo* MachineStructure::tlb(int level, int page_index) const {
     const bool holds = page_index == 0 ? t.page_4k : page_index == 1 ? t.page_2m : t.page_1g;
     if (t.level != level || !holds) continue;
     // Intel's load-only DTLB is what a load hits: prefer it over a store or shared array.
-    const bool better = !best || (t.kind == TlbKind::kLoadOnly && best->kind != TlbKind::kLoadOnly) ||
+    const bool better = !best ||
+                        (t.kind == TlbKind::kLoadOnly && best->kind != TlbKind::kLoadOnly) ||
                         (t.kind == best->kind && t.entries > best->entries);
     if (better) best = &t;
   }
@@ -163,7 +164,8 @@ std::optional<CacheInfo> parse_sysfs_cache(const std::string& level, const std::
   } else if (type == "Unified") {
     c.kind = CacheKind::kUnified;
   } else {
-    throw std::invalid_argument(fmt::format("type: '{}' is not Data, Instruction or Unified", type));
+    throw std::invalid_argument(
+        fmt::format("type: '{}' is not Data, Instruction or Unified", type));
   }
   c.level = static_cast<int>(parse_number(level, "level"));
   c.size_bytes = parse_sysfs_size(size);
@@ -179,10 +181,10 @@ std::vector<CacheInfo> read_sysfs_caches(const std::filesystem::path& dir) {
     const std::filesystem::path d = dir / fmt::format("index{}", i);
     if (!std::filesystem::exists(d / "level")) break;
     try {
-      const auto c = parse_sysfs_cache(first_line(d / "level"), first_line(d / "type"),
-                                       first_line(d / "size"), first_line(d / "ways_of_associativity"),
-                                       first_line(d / "number_of_sets"),
-                                       first_line(d / "coherency_line_size"));
+      const auto c = parse_sysfs_cache(
+          first_line(d / "level"), first_line(d / "type"), first_line(d / "size"),
+          first_line(d / "ways_of_associativity"), first_line(d / "number_of_sets"),
+          first_line(d / "coherency_line_size"));
       if (c) out.push_back(*c);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(fmt::format("{}: {}", d.string(), e.what()));
@@ -200,10 +202,10 @@ std::vector<std::string> compare_caches(const std::vector<CacheInfo>& cpuid,
     if (s == sysfs.end()) {
       out.push_back(fmt::format("sysfs shows no L{} cache; CPUID: {}", c.level, describe(c)));
     } else if (s->size_bytes != c.size_bytes || s->ways != c.ways || s->sets != c.sets) {
-      out.push_back(fmt::format("L{}: CPUID says {} KiB {}-way {} sets, sysfs {} KiB {}-way {} sets "
-                                "(CPUID kept)",
-                                c.level, c.size_bytes >> 10, c.ways, c.sets, s->size_bytes >> 10,
-                                s->ways, s->sets));
+      out.push_back(fmt::format(
+          "L{}: CPUID says {} KiB {}-way {} sets, sysfs {} KiB {}-way {} sets "
+          "(CPUID kept)",
+          c.level, c.size_bytes >> 10, c.ways, c.sets, s->size_bytes >> 10, s->ways, s->sets));
     }
   }
   return out;

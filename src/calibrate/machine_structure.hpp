@@ -13,10 +13,10 @@ namespace memvirt {
 
 struct MachineStructure {
   HostCpu cpu;
-  std::vector<CacheInfo> caches;  // data and unified caches, by level; from CPUID
-  std::string caches_from;        // "CPUID leaf 4" / "CPUID 0x8000001D" / "" (none found)
-  std::vector<TlbInfo> tlbs;      // data-side TLBs (instruction TLBs are dropped)
-  std::string tlbs_from;          // which leaves gave them, "" when none did
+  std::vector<CacheInfo> caches;   // data and unified caches, by level; from CPUID
+  std::string caches_from;         // "CPUID leaf 4" / "CPUID 0x8000001D" / "" (none found)
+  std::vector<TlbInfo> tlbs;       // data-side TLBs (instruction TLBs are dropped)
+  std::string tlbs_from;           // which leaves gave them, "" when none did
   std::vector<std::string> notes;  // what was missing or disagreed, for the report
   uint64_t memory_available = 0;   // bytes, /proc/meminfo's MemAvailable (0: not known)
 

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <bit>
+#include <cmath>
 #include <memory>
 
 namespace memvirt {
@@ -61,8 +61,9 @@ LatencyFit fit_latencies(const CpuModel& draft, const std::array<FitTarget, 3>& 
   auto delta = solve3(a, b);
   if (!delta) {
     // Each unknown from the point that depends on it most, alone.
-    delta = std::array<double, 3>{a[0][0] > 0 ? b[0] / a[0][0] : 0, a[1][1] > 0 ? b[1] / a[1][1] : 0,
-                                  a[2][2] > 0 ? b[2] / a[2][2] : 0};
+    delta =
+        std::array<double, 3>{a[0][0] > 0 ? b[0] / a[0][0] : 0, a[1][1] > 0 ? b[1] / a[1][1] : 0,
+                              a[2][2] > 0 ? b[2] / a[2][2] : 0};
     f.note = "the three points did not separate the three figures; each was read on its own point";
   }
   f.llc_latency = x0 + (*delta)[0];
@@ -70,10 +71,10 @@ LatencyFit fit_latencies(const CpuModel& draft, const std::array<FitTarget, 3>& 
   f.walk_start = z0 + (*delta)[2];
   const double l2 = draft.caches.levels[1].latency;
   if (f.llc_latency < l2 + 1 || f.memory_latency < f.llc_latency + 1 || f.walk_start < 0) {
-    f.note += fmt::format("{}solved {:.1f}, {:.1f}, {:.1f} (LLC, memory, walk start) clamped to "
-                          "LLC > L2, memory > LLC, walk start >= 0",
-                          f.note.empty() ? "" : "; ", f.llc_latency, f.memory_latency,
-                          f.walk_start);
+    f.note += fmt::format(
+        "{}solved {:.1f}, {:.1f}, {:.1f} (LLC, memory, walk start) clamped to "
+        "LLC > L2, memory > LLC, walk start >= 0",
+        f.note.empty() ? "" : "; ", f.llc_latency, f.memory_latency, f.walk_start);
     f.llc_latency = std::max(f.llc_latency, l2 + 1);
     f.memory_latency = std::max(f.memory_latency, f.llc_latency + 1);
     f.walk_start = std::max(f.walk_start, 0.0);

@@ -19,10 +19,10 @@ SimConfig prediction_config(std::shared_ptr<const CpuModel> cpu, PageSize page);
 // pages touched and the caches filled, as measure_native's touch and warm-up run do), then
 // `timed` accesses counted. Page faults and VM exits happen in the warm part only.
 struct WindowCost {
-  double cycles = 0;  // data, TLB hits, guest and nested walks, per access
-  double walks = 0;   // walks per access: each pays walk.start_cycles
+  double cycles = 0;         // data, TLB hits, guest and nested walks, per access
+  double walks = 0;          // walks per access: each pays walk.start_cycles
   std::vector<double> hits;  // loads per access each cache level served, walk references included
-  double memory = 0;  // loads per access served by memory
+  double memory = 0;         // loads per access served by memory
 };
 WindowCost steady_window(const SimConfig& config, const ListWalkSpec& spec, uint64_t warm,
                          uint64_t timed);
@@ -30,7 +30,6 @@ WindowCost steady_window(const SimConfig& config, const ListWalkSpec& spec, uint
 uint64_t one_lap(const ListWalkSpec& spec);
 
 // `simulate()` of the point with the preset: core cycles per access, converted to TSC ticks.
-double predicted_ticks(std::shared_ptr<const CpuModel> cpu, const WalkPoint& point,
-                       double tsc_ghz);
+double predicted_ticks(std::shared_ptr<const CpuModel> cpu, const WalkPoint& point, double tsc_ghz);
 
 }  // namespace memvirt

@@ -14,16 +14,32 @@ using nlohmann::ordered_json;
 
 // Every field group of a preset, as its sources name them.
 const std::vector<std::string>& all_source_keys() {
-  static const std::vector<std::string> keys = {
-      "core_ghz",          "tlb.replacement",       "tlb.l1_hit_cycles",
-      "tlb.l2_hit_cycles", "tlb.l1.4k",             "tlb.l1.2m",
-      "tlb.l1.1g",         "tlb.l2.4k",             "tlb.l2.2m",
-      "tlb.l2.1g",         "walk.start_cycles",     "walk.pwc",
-      "walk.nested_pwc",   "walk.nested_tlb",       "caches.replacement",
-      "caches.prefetch_degree", "caches.l1d",       "caches.l1d.latency_cycles",
-      "caches.l2",         "caches.l2.latency_cycles", "caches.llc.size_kib",
-      "caches.llc.ways",   "caches.llc.latency_cycles", "caches.memory_latency_cycles",
-      "caches.memory_line_cycles", "virt"};
+  static const std::vector<std::string> keys = {"core_ghz",
+                                                "tlb.replacement",
+                                                "tlb.l1_hit_cycles",
+                                                "tlb.l2_hit_cycles",
+                                                "tlb.l1.4k",
+                                                "tlb.l1.2m",
+                                                "tlb.l1.1g",
+                                                "tlb.l2.4k",
+                                                "tlb.l2.2m",
+                                                "tlb.l2.1g",
+                                                "walk.start_cycles",
+                                                "walk.pwc",
+                                                "walk.nested_pwc",
+                                                "walk.nested_tlb",
+                                                "caches.replacement",
+                                                "caches.prefetch_degree",
+                                                "caches.l1d",
+                                                "caches.l1d.latency_cycles",
+                                                "caches.l2",
+                                                "caches.l2.latency_cycles",
+                                                "caches.llc.size_kib",
+                                                "caches.llc.ways",
+                                                "caches.llc.latency_cycles",
+                                                "caches.memory_latency_cycles",
+                                                "caches.memory_line_cycles",
+                                                "virt"};
   return keys;
 }
 

@@ -46,10 +46,12 @@ CpuJiffies parse_proc_stat_cpu_line(const std::string& line) {
   std::istringstream in(line);
   std::string name;
   in >> name;
-  if (name != "cpu") throw std::runtime_error(fmt::format("/proc/stat: '{}' is not the cpu line", line));
+  if (name != "cpu")
+    throw std::runtime_error(fmt::format("/proc/stat: '{}' is not the cpu line", line));
   std::vector<uint64_t> fields;
   for (uint64_t x; in >> x;) fields.push_back(x);
-  if (fields.size() < 5) throw std::runtime_error(fmt::format("/proc/stat: too few fields in '{}'", line));
+  if (fields.size() < 5)
+    throw std::runtime_error(fmt::format("/proc/stat: too few fields in '{}'", line));
   CpuJiffies j;
   for (uint64_t x : fields) j.total += x;
   j.idle = fields[3] + fields[4];  // idle, iowait
@@ -99,7 +101,8 @@ void pin_to_cpu(int cpu) {
   CPU_ZERO(&one);
   CPU_SET(cpu, &one);
   if (sched_setaffinity(0, sizeof(one), &one) != 0)
-    throw std::runtime_error(fmt::format("sched_setaffinity to CPU {}: {}", cpu, std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("sched_setaffinity to CPU {}: {}", cpu, std::strerror(errno)));
 }
 
 }  // namespace memvirt

@@ -36,8 +36,8 @@ Curve sorted(Curve c) {
             [](const CurveSample& a, const CurveSample& b) { return a.ws_bytes < b.ws_bytes; });
   for (const CurveSample& p : c)
     if (!(p.value > 0) || !std::isfinite(p.value))
-      throw FitError(fmt::format("the point at {} has no positive cost ({})",
-                                 size_text(p.ws_bytes), p.value));
+      throw FitError(
+          fmt::format("the point at {} has no positive cost ({})", size_text(p.ws_bytes), p.value));
   return c;
 }
 
@@ -131,8 +131,7 @@ LevelFit with_cliff(const Curve& c, const std::string& name, const Plateau& here
                     const Plateau* next, const FitOptions& o) {
   LevelFit f{name, here, std::nullopt, 0, 0};
   if (!next) return f;
-  const double threshold =
-      here.value * std::pow(next->value / here.value, o.cliff_fraction);
+  const double threshold = here.value * std::pow(next->value / here.value, o.cliff_fraction);
   f.capacity = crossing(c, here.last_ws, threshold);
   if (!f.capacity)
     throw FitError(fmt::format("no cliff after the {} plateau ({:.3g} from {} to {})", name,
@@ -176,8 +175,9 @@ std::optional<uint64_t> crossing(const Curve& curve, uint64_t from_ws, double th
     if (a.ws_bytes < from_ws || b.value <= threshold) continue;
     if (a.value >= threshold) return a.ws_bytes;
     const double t = std::log(threshold / a.value) / std::log(b.value / a.value);
-    const double lw = std::log(static_cast<double>(a.ws_bytes)) +
-                      t * std::log(static_cast<double>(b.ws_bytes) / static_cast<double>(a.ws_bytes));
+    const double lw =
+        std::log(static_cast<double>(a.ws_bytes)) +
+        t * std::log(static_cast<double>(b.ws_bytes) / static_cast<double>(a.ws_bytes));
     return static_cast<uint64_t>(std::llround(std::exp(lw)));
   }
   return std::nullopt;
@@ -199,19 +199,18 @@ std::vector<LevelFit> fit_levels(const Curve& curve, const std::vector<LevelHint
   const std::string found = plateaus_text(ps);
   if (ps.empty() || !within(ps.front(), levels.front()))
     throw FitError(fmt::format("no plateau for {}: {}", levels.front().name, found));
-  if (ps.size() < 2)
-    throw FitError(fmt::format("no plateau for {}: {}", levels[1].name, found));
+  if (ps.size() < 2) throw FitError(fmt::format("no plateau for {}: {}", levels[1].name, found));
   Chooser chooser{ps, levels, o.min_step, {}, 0, 1};
   std::vector<size_t> chosen;
   chooser.search(1, 0, chosen, ps.front().points);
   if (chooser.best.empty()) {
     const size_t missing = std::min(chooser.deepest, levels.size() - 1);
-    throw FitError(fmt::format("no plateau for {}{}: {}", levels[missing].name,
-                               levels[missing].min_ws > 0
-                                   ? fmt::format(" (expected beyond {})",
-                                                 size_text(levels[missing].min_ws))
-                                   : "",
-                               found));
+    throw FitError(
+        fmt::format("no plateau for {}{}: {}", levels[missing].name,
+                    levels[missing].min_ws > 0
+                        ? fmt::format(" (expected beyond {})", size_text(levels[missing].min_ws))
+                        : "",
+                    found));
   }
   std::vector<size_t> pick = {0};
   pick.insert(pick.end(), chooser.best.begin(), chooser.best.end());

@@ -21,9 +21,10 @@ double level_between(const Curve& c, double lo_pages, double hi_pages, const std
   hi = ws_of_pages(hi_pages);
   const auto m = median_between(c, lo, hi);
   if (!m)
-    throw FitError(fmt::format("no point of the tlb-4k series for {} (working sets {} to {}, "
-                               "{:.0f} to {:.0f} pages)",
-                               what, size_text(lo), size_text(hi), lo_pages, hi_pages));
+    throw FitError(
+        fmt::format("no point of the tlb-4k series for {} (working sets {} to {}, "
+                    "{:.0f} to {:.0f} pages)",
+                    what, size_text(lo), size_text(hi), lo_pages, hi_pages));
   return *m;
 }
 
@@ -54,8 +55,10 @@ TlbReading read_tlb_curve(const Curve& c, const TlbSizes& s) {
   // 8 pages at least: fewer elements make a cycle too short to be random.
   r.l1_hit_level = level_between(c, 8, l1 / 2, "L1 TLB hits", r.l1_lo, r.l1_hi);
   const double l2_top = std::min<double>(l2, static_cast<double>(s.l1d_lines)) / 2;
-  r.l2_hit_level = level_between(c, 2 * l1, std::max(l2_top, 2 * l1), "L2 TLB hits with the lines in "
-                                 "the L1D", r.l2_lo, r.l2_hi);
+  r.l2_hit_level = level_between(c, 2 * l1, std::max(l2_top, 2 * l1),
+                                 "L2 TLB hits with the lines in "
+                                 "the L1D",
+                                 r.l2_lo, r.l2_hi);
   r.l2_hit_cycles = std::max(0.0, r.l2_hit_level - r.l1_hit_level);
   const CurveSample* walk = at_or_beyond(c, ws_of_pages(4 * l2));
   if (!walk) throw FitError("the tlb-4k series is empty");
@@ -72,9 +75,8 @@ OuterPageTest outer_page_test(const Curve& tlb_2m, const Curve& tlb_4k, const Tl
   OuterPageTest t;
   // a: pages within the L2 TLB (half its reach), lines out of the L1D if that leaves room; b: far
   // beyond the L2 TLB. Both points must be measured with both page sizes.
-  const uint64_t a_target = ws_of_pages(std::min<double>(s.l2_entries / 2.0,
-                                                         std::max<double>(2.0 * s.l1d_lines,
-                                                                          2.0 * s.l1_entries)));
+  const uint64_t a_target = ws_of_pages(std::min<double>(
+      s.l2_entries / 2.0, std::max<double>(2.0 * s.l1d_lines, 2.0 * s.l1_entries)));
   const uint64_t b_target = ws_of_pages(4.0 * s.l2_entries);
   const CurveSample *a = nullptr, *b = nullptr;
   for (const CurveSample& p : tlb_2m) {
@@ -83,18 +85,21 @@ OuterPageTest outer_page_test(const Curve& tlb_2m, const Curve& tlb_4k, const Tl
     if (p.ws_bytes >= b_target && (!b || p.ws_bytes < b->ws_bytes)) b = &p;
   }
   if (!a || !b) {
-    t.why = fmt::format("no working sets measured with both page sizes at or below {} and at or "
-                        "beyond {}", size_text(a_target), size_text(b_target));
+    t.why = fmt::format(
+        "no working sets measured with both page sizes at or below {} and at or "
+        "beyond {}",
+        size_text(a_target), size_text(b_target));
     return t;
   }
   t.a_ws = a->ws_bytes;
   t.b_ws = b->ws_bytes;
   t.rise_2m = b->value / a->value;
   t.rise_4k = *value_at(tlb_4k, t.b_ws) / *value_at(tlb_4k, t.a_ws);
-  const std::string figures =
-      fmt::format("from {} to {} ({} to {} pages) the cost rises {:.2f}x with 2 MiB pages and "
-                  "{:.2f}x with 4 KiB pages", size_text(t.a_ws), size_text(t.b_ws),
-                  pages_of(t.a_ws), pages_of(t.b_ws), t.rise_2m, t.rise_4k);
+  const std::string figures = fmt::format(
+      "from {} to {} ({} to {} pages) the cost rises {:.2f}x with 2 MiB pages and "
+      "{:.2f}x with 4 KiB pages",
+      size_text(t.a_ws), size_text(t.b_ws), pages_of(t.a_ws), pages_of(t.b_ws), t.rise_2m,
+      t.rise_4k);
   if (t.rise_4k < 1.2) {
     t.why = figures + ": the 4 KiB curve shows too little walk cost to compare with";
     return t;
@@ -102,12 +107,16 @@ OuterPageTest outer_page_test(const Curve& tlb_2m, const Curve& tlb_4k, const Tl
   const double share = (t.rise_2m - 1) / (t.rise_4k - 1);
   if (share >= 0.5) {
     t.verdict = OuterPage::k4K;
-    t.why = figures + fmt::format(": the 2 MiB pages pay {:.0f}% of the 4 KiB walk cost, so they are "
-                                  "splintered into 4 KiB outer pages", 100 * share);
+    t.why = figures + fmt::format(
+                          ": the 2 MiB pages pay {:.0f}% of the 4 KiB walk cost, so they are "
+                          "splintered into 4 KiB outer pages",
+                          100 * share);
   } else if (share <= 0.2) {
     t.verdict = OuterPage::kLarge;
-    t.why = figures + fmt::format(": the 2 MiB pages pay {:.0f}% of the 4 KiB walk cost, so the "
-                                  "outer pages are 2 MiB (or larger)", 100 * std::max(share, 0.0));
+    t.why = figures + fmt::format(
+                          ": the 2 MiB pages pay {:.0f}% of the 4 KiB walk cost, so the "
+                          "outer pages are 2 MiB (or larger)",
+                          100 * std::max(share, 0.0));
   } else {
     t.why = figures + fmt::format(": {:.0f}% of the 4 KiB walk cost is neither", 100 * share);
   }

@@ -22,8 +22,8 @@ struct TlbSizes {
 uint64_t pages_of(uint64_t ws);
 
 struct TlbReading {
-  double l1_hit_level = 0;  // median cost with pages within the L1 TLB, lines in the L1D
-  double l2_hit_level = 0;  // pages beyond the L1 TLB, within the L2 TLB, lines in the L1D
+  double l1_hit_level = 0;   // median cost with pages within the L1 TLB, lines in the L1D
+  double l2_hit_level = 0;   // pages beyond the L1 TLB, within the L2 TLB, lines in the L1D
   double l2_hit_cycles = 0;  // the difference: what a hit in the L2 TLB adds
   uint64_t l1_lo = 0, l1_hi = 0, l2_lo = 0, l2_hi = 0;  // the working sets each level was read on
   uint64_t walk_ws = 0;  // a point whose pages are far beyond the L2 TLB: every step walks
@@ -39,7 +39,7 @@ enum class OuterPage { k4K, kLarge, kUnclear };
 
 struct OuterPageTest {
   OuterPage verdict = OuterPage::kUnclear;
-  uint64_t a_ws = 0, b_ws = 0;  // within the L2 TLB's 4 KiB reach; far beyond it
+  uint64_t a_ws = 0, b_ws = 0;      // within the L2 TLB's 4 KiB reach; far beyond it
   double rise_2m = 0, rise_4k = 0;  // cost at b over cost at a, with 2 MiB and 4 KiB pages
   std::string why;
 };

@@ -93,10 +93,10 @@ std::string validation_table(const std::vector<ValidationRow>& rows, const Valid
                    std::string(page_size_name(r.point.page)), fixed(r.measured_ticks, 2),
                    fixed(r.predicted_ticks, 2), signed_percent(r.error())});
   return table.render() +
-         fmt::format("\n{} points: median absolute error {:.1f}%, {} within 15%, worst ratio "
-                     "{:.2f}x ({})\n",
-                     s.points, 100 * s.median_abs_error, s.within_15pct, s.worst_ratio,
-                     s.worst_point);
+         fmt::format(
+             "\n{} points: median absolute error {:.1f}%, {} within 15%, worst ratio "
+             "{:.2f}x ({})\n",
+             s.points, 100 * s.median_abs_error, s.within_15pct, s.worst_ratio, s.worst_point);
 }
 
 nlohmann::ordered_json validation_json(const std::vector<ValidationRow>& rows,
@@ -155,11 +155,12 @@ std::string validation_plot_script(const std::vector<ValidationRow>& rows, const
       for (const ValidationRow* r : pts)
         s += fmt::format("{} {} {}\n", r->point.ws, r->measured_ticks, r->predicted_ticks);
       s += "EOD\n";
-      plot += fmt::format("{}$d{} using 1:2 with linespoints lw 2 pt 7 title {}, "
-                          "$d{} using 1:3 with linespoints lw 2 dt 2 pt 6 title {}",
-                          plot.empty() ? "plot " : ", ", block,
-                          gnuplot_quote(fmt::format("npad={} measured", npad)), block,
-                          gnuplot_quote(fmt::format("npad={} predicted", npad)));
+      plot += fmt::format(
+          "{}$d{} using 1:2 with linespoints lw 2 pt 7 title {}, "
+          "$d{} using 1:3 with linespoints lw 2 dt 2 pt 6 title {}",
+          plot.empty() ? "plot " : ", ", block,
+          gnuplot_quote(fmt::format("npad={} measured", npad)), block,
+          gnuplot_quote(fmt::format("npad={} predicted", npad)));
       ++block;
     }
     s += plot + "\n";
@@ -170,8 +171,9 @@ std::string validation_plot_script(const std::vector<ValidationRow>& rows, const
 void draw_validation_plot(const std::vector<ValidationRow>& rows, const std::string& path) {
   const std::optional<std::string> gnuplot = find_gnuplot();
   if (!gnuplot)
-    throw std::runtime_error("--plot: gnuplot not found on PATH; install it, e.g. `apt-get "
-                             "install gnuplot-nox`");
+    throw std::runtime_error(
+        "--plot: gnuplot not found on PATH; install it, e.g. `apt-get "
+        "install gnuplot-nox`");
   const std::string terminal = terminal_for(path, *gnuplot);
   const ScratchDir dir;
   const std::filesystem::path picture =
@@ -179,7 +181,8 @@ void draw_validation_plot(const std::vector<ValidationRow>& rows, const std::str
   run_gnuplot(validation_plot_script(rows, {picture.string(), terminal}));
   std::error_code ec;
   std::filesystem::copy_file(picture, path, std::filesystem::copy_options::overwrite_existing, ec);
-  if (ec) throw std::runtime_error(fmt::format("--plot: cannot write '{}': {}", path, ec.message()));
+  if (ec)
+    throw std::runtime_error(fmt::format("--plot: cannot write '{}': {}", path, ec.message()));
 }
 
 }  // namespace memvirt

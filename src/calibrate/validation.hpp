@@ -40,7 +40,8 @@ std::vector<ValidationRow> run_validation(std::shared_ptr<const CpuModel> cpu,
 
 std::string validation_table(const std::vector<ValidationRow>& rows, const ValidationSummary& s);
 nlohmann::ordered_json validation_json(const std::vector<ValidationRow>& rows,
-                                       const ValidationSummary& s, const nlohmann::ordered_json& meta);
+                                       const ValidationSummary& s,
+                                       const nlohmann::ordered_json& meta);
 
 // Measured and predicted ticks against the working set (log2 axis), one panel per page size
 // and order, a measured and a predicted line per npad. The data goes in as numbers only.

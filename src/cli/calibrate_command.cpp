@@ -67,7 +67,8 @@ CLI::Validator pin_validator() {
           return fmt::format("'{}' is not a CPU number", v);
         cpu_set_t set;
         CPU_ZERO(&set);
-        if (sched_getaffinity(0, sizeof set, &set) == 0 && (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &set)))
+        if (sched_getaffinity(0, sizeof set, &set) == 0 &&
+            (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &set)))
           return fmt::format("this process may not run on CPU {} ({} CPUs allowed)", cpu,
                              CPU_COUNT(&set));
         return {};
@@ -81,7 +82,8 @@ CLI::Validator picture_validator() {
         const auto ends = [&](const std::string& s) {
           return v.size() > s.size() && v.compare(v.size() - s.size(), s.size(), s) == 0;
         };
-        return ends(".svg") || ends(".png") ? "" : fmt::format("'{}' ends in neither .svg nor .png", v);
+        return ends(".svg") || ends(".png") ? ""
+                                            : fmt::format("'{}' ends in neither .svg nor .png", v);
       },
       "", "picture_validator");
 }
@@ -112,9 +114,10 @@ void check_writable(const std::filesystem::path& path) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   std::filesystem::create_directories(dir, ec);
   if (ec || access(dir.c_str(), W_OK) != 0)
-    throw std::runtime_error(fmt::format("cannot write the preset to '{}': its directory '{}' is "
-                                         "not writable",
-                                         path.string(), dir.string()));
+    throw std::runtime_error(
+        fmt::format("cannot write the preset to '{}': its directory '{}' is "
+                    "not writable",
+                    path.string(), dir.string()));
 }
 
 }  // namespace
@@ -141,14 +144,16 @@ CalibrateCommand::CalibrateCommand(CLI::App& parent) {
   app_->add_option("--plot", plot_, "With --validate: draw measured and predicted (gnuplot)")
       ->type_name("FILE.svg|FILE.png")
       ->check(picture_validator());
-  app_->add_option("--json", json_, "With --validate: also write the rows and summary ('-': stdout)")
+  app_->add_option("--json", json_,
+                   "With --validate: also write the rows and summary ('-': stdout)")
       ->type_name("FILE");
   app_->callback([this] { validate(); });
 }
 
 void CalibrateCommand::validate() const {
   if (validate_ && !output_.empty())
-    throw CLI::ValidationError("--output", "writes a preset; --validate checks one (give it --cpu)");
+    throw CLI::ValidationError("--output",
+                               "writes a preset; --validate checks one (give it --cpu)");
   if (!validate_) {
     for (auto [value, flag] : {std::pair{&cpu_, "--cpu"}, {&plot_, "--plot"}, {&json_, "--json"}})
       if (!value->empty())
@@ -167,8 +172,8 @@ void CalibrateCommand::run_calibrate() const {
   in.base = nearest_preset(in.structure.cpu);
   in.quick = quick_;
   fmt::print("{}{}\nbase preset {}: {}\n", in.structure.cpu.describe(),
-             in.structure.cpu.hypervisor ? ", a guest (CPUID hypervisor bit)" : "",
-             in.base.name, in.base.why);
+             in.structure.cpu.hypervisor ? ", a guest (CPUID hypervisor bit)" : "", in.base.name,
+             in.base.why);
   const RunOptions options = run_options(pin_, force_, quick_);
   const LoadSample before = check_quiet(options);
   fmt::print("{}{}; measuring on CPU {}\n", describe(before),
@@ -187,7 +192,8 @@ void CalibrateCommand::run_calibrate() const {
   parse_cpu_model(text, out.string());
   write_file_atomically(out, text);
   fmt::print("wrote {}{}\n", out.string(),
-             output_.empty() ? " (use it with --cpu host)" : fmt::format(" (use it with --cpu {})", out.string()));
+             output_.empty() ? " (use it with --cpu host)"
+                             : fmt::format(" (use it with --cpu {})", out.string()));
 }
 
 void CalibrateCommand::run_validate() const {
@@ -201,7 +207,8 @@ void CalibrateCommand::run_validate() const {
   const auto cpu = with_host_facts(std::move(model), tsc);
   const std::vector<WalkPoint> grid = validation_grid(quick_);
   const auto progress = progress_for(grid.size());
-  const std::vector<ValidationRow> rows = run_validation(cpu, grid, options.repeats, tsc, *progress);
+  const std::vector<ValidationRow> rows =
+      run_validation(cpu, grid, options.repeats, tsc, *progress);
   progress->close();
   const ValidationSummary summary = summarize(rows);
   const nlohmann::ordered_json meta = {
@@ -211,12 +218,13 @@ void CalibrateCommand::run_validate() const {
       {"pinned_cpu", options.cpu},
       {"forced", force_},
       {"load_1min", before.load_average[0]},
-      {"prediction", fmt::format("simulate(), frames scattered, {}",
-                                 cpu->host->guest ? fmt::format("nested, outer pages {}",
-                                                                cpu->host->outer_page
-                                                                    ? page_size_name(*cpu->host->outer_page)
-                                                                    : "4k (not known)")
-                                                  : "native")}};
+      {"prediction",
+       fmt::format("simulate(), frames scattered, {}",
+                   cpu->host->guest
+                       ? fmt::format("nested, outer pages {}",
+                                     cpu->host->outer_page ? page_size_name(*cpu->host->outer_page)
+                                                           : "4k (not known)")
+                       : "native")}};
   const nlohmann::ordered_json report = validation_json(rows, summary, meta);
   if (json_ == "-") {
     write_json(std::cout, report, "stdout");
