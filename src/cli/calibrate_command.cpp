@@ -4,7 +4,6 @@
 #include <sched.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -20,6 +19,7 @@
 #include "calibrate/structure_fields.hpp"
 #include "calibrate/validation.hpp"
 #include "cli/json_output.hpp"
+#include "cli/validators.hpp"
 #include "kvm/host_cpu.hpp"
 #include "timing/cpu_model.hpp"
 
@@ -58,22 +58,19 @@ CLI::Validator cpu_validator() {
       "", "cpu_validator");
 }
 
-CLI::Validator pin_validator() {
+// After count_validator has checked the number: a CPU this process may run on.
+CLI::Validator pin_allowed_validator() {
   return CLI::Validator(
       [](std::string& v) -> std::string {
-        int cpu = -1;
-        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), cpu);
-        if (ec != std::errc() || end != v.data() + v.size() || cpu < 0)
-          return fmt::format("'{}' is not a CPU number", v);
+        const int cpu = std::stoi(v);
         cpu_set_t set;
         CPU_ZERO(&set);
-        if (sched_getaffinity(0, sizeof set, &set) == 0 &&
-            (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &set)))
+        if (sched_getaffinity(0, sizeof set, &set) == 0 && !CPU_ISSET(cpu, &set))
           return fmt::format("this process may not run on CPU {} ({} CPUs allowed)", cpu,
                              CPU_COUNT(&set));
         return {};
       },
-      "", "pin_validator");
+      "", "pin_allowed_validator");
 }
 
 CLI::Validator picture_validator() {
@@ -140,7 +137,8 @@ CalibrateCommand::CalibrateCommand(CLI::App& parent) {
   app_->add_flag("--quick", quick_, "A few points and steps only: checks that it works, no more");
   app_->add_option("--pin", pin_, "The CPU to measure on (default: 1 if there are two or more)")
       ->type_name("CPU")
-      ->check(pin_validator());
+      ->check(count_validator(0, CPU_SETSIZE - 1))
+      ->check(pin_allowed_validator());
   app_->add_option("--plot", plot_, "With --validate: draw measured and predicted (gnuplot)")
       ->type_name("FILE.svg|FILE.png")
       ->check(picture_validator());
