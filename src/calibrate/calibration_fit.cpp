@@ -58,7 +58,6 @@ class Fitter {
   FitOutcome run() {
     identity();
     structure_fields(draft_, in_.structure);
-    for (std::string& line : structure_report(in_.structure)) report_.push_back(std::move(line));
     clock();
     huge_pages();
     attempt("caches", [&] { caches(); });

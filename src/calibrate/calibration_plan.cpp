@@ -45,7 +45,8 @@ uint64_t tlb_series_max(const PlanSizes& s) {
 }
 
 Series caches_series(const PlanSizes& s, bool quick) {
-  const uint64_t top = caches_max_ws(s);
+  // Quick: memory points just far enough to be memory on most machines, laid out in a moment.
+  const uint64_t top = quick ? 256 * MiB : caches_max_ws(s);
   std::vector<uint64_t> ws;
   if (quick) {
     ws = {16 * KiB,

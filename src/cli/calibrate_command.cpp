@@ -172,6 +172,7 @@ void CalibrateCommand::run_calibrate() const {
   fmt::print("{}{}\nbase preset {}: {}\n", in.structure.cpu.describe(),
              in.structure.cpu.hypervisor ? ", a guest (CPUID hypervisor bit)" : "", in.base.name,
              in.base.why);
+  for (const std::string& line : structure_report(in.structure)) fmt::print("{}\n", line);
   const RunOptions options = run_options(pin_, force_, quick_);
   const LoadSample before = check_quiet(options);
   fmt::print("{}{}; measuring on CPU {}\n", describe(before),
