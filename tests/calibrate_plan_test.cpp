@@ -89,7 +89,7 @@ TEST(CalibratePlan, CachesSeriesStopsAtAQuarterOfTheMemoryAvailable) {
 TEST(CalibratePlan, TlbSeriesPassesFourTimesTheL2TlbReach) {
   for (const PlanSizes& m : kMachines) {
     const auto plan = fit_plan(m, false);
-    const Series& tlb = plan[1];
+    const Series& tlb = plan[2];
     EXPECT_EQ(tlb.name, "tlb-4k");
     EXPECT_GE(tlb.points.back().ws / (8 * (kPageNpad + 1)), 4u * m.l2_tlb_entries);
   }

@@ -4,6 +4,7 @@
 // with a curve it cannot fit, and the atomic file write.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -61,33 +62,37 @@ CacheInfo l3(uint64_t bytes, uint32_t ways) {
 
 TEST(CalibratePreset, LlcShareShapeIsTheHandFitsEightyWaysForTheZen4Guest) {
   const CacheInfo zen4 = l3(32 * MiB, 16);
-  const LlcShape s = llc_shape(10 * MiB, &zen4, 16);
+  const LlcShape s = llc_shape(10 * MiB, &zen4);
   EXPECT_EQ(s.ways, 80u);
   EXPECT_EQ(s.size_bytes, 10 * MiB);
-  EXPECT_EQ(s.size_bytes / 64 / s.ways, 2048u);  // 32768 sets / 16 ways
+  EXPECT_EQ(s.size_bytes / 64 / s.ways, 2048u);
 }
 
-TEST(CalibratePreset, LlcShareKeepsTheRealSetsPooledByTheirWays) {
-  const CacheInfo emr = l3(300 * MiB, 20);  // 245760 sets
-  const LlcShape s = llc_shape(60 * MiB, &emr, 12);
-  EXPECT_EQ(s.size_bytes / 64 / s.ways, 12288u);
-  EXPECT_EQ(s.ways, 80u);  // 60 MiB = 4 of 20 ways of each set, 20 sets pooled
-  EXPECT_EQ(s.size_bytes % 1024, 0u);
+TEST(CalibratePreset, LlcShareHasAtLeastSixtyFourWaysPerPageColour) {
+  const CacheInfo emr = l3(300 * MiB, 20);
+  for (uint64_t share : {1 * MiB, 6 * MiB, 60 * MiB, 200 * MiB}) {
+    const LlcShape s = llc_shape(share, &emr);
+    const uint64_t sets = s.size_bytes / 64 / s.ways;
+    EXPECT_EQ(sets % 64, 0u) << share;  // whole page colours
+    EXPECT_TRUE(std::has_single_bit(sets / 64)) << share;
+    EXPECT_GE(s.ways, 64u) << share;
+    EXPECT_LT(s.ways, 128u) << share;
+    EXPECT_NEAR(static_cast<double>(s.size_bytes), static_cast<double>(share), share / 64.0 + 1);
+    EXPECT_EQ(s.size_bytes % 1024, 0u);
+  }
 }
 
 TEST(CalibratePreset, LlcShareOfTheWholeL3KeepsItsShape) {
   const CacheInfo c = l3(32 * MiB, 16);
-  const LlcShape s = llc_shape(31 * MiB, &c, 16);
+  const LlcShape s = llc_shape(31 * MiB, &c);
   EXPECT_EQ(s.size_bytes, 32 * MiB);
   EXPECT_EQ(s.ways, 16u);
 }
 
-TEST(CalibratePreset, LlcShareWithoutCpuidGeometryKeepsTheBaseWays) {
-  const LlcShape s = llc_shape(10 * MiB, nullptr, 12);
-  EXPECT_EQ(s.ways, 12u);
-  EXPECT_EQ(s.size_bytes % (64 * 12), 0u);
-  EXPECT_EQ(s.size_bytes % 1024, 0u);
-  EXPECT_NEAR(static_cast<double>(s.size_bytes), 10.0 * MiB, 0.01 * MiB);
+TEST(CalibratePreset, LlcShareWithoutCpuidGeometryHasTheSameShape) {
+  const LlcShape s = llc_shape(10 * MiB, nullptr);
+  EXPECT_EQ(s.ways, 80u);
+  EXPECT_EQ(s.size_bytes, 10 * MiB);
 }
 
 TEST(CalibratePreset, DraftCitesTheBasePresetForEveryFieldItKeeps) {
@@ -140,10 +145,10 @@ Measurements synthetic(const std::vector<Series>& plan, bool break_caches = fals
   for (const Series& s : plan) {
     MeasuredSeries out{s, {}};
     for (const WalkPoint& p : s.points) {
-      double cycles = s.name == "caches"   ? caches_cost(p.ws)
-                      : s.name == "stream" ? 9
-                      : s.name == "tlb-4k" ? tlb_cost(p.ws)
-                                           : 21;
+      double cycles = s.name == "caches" || s.name == "caches-4k" ? caches_cost(p.ws)
+                      : s.name == "stream"                        ? 9
+                      : s.name == "tlb-4k"                        ? tlb_cost(p.ws)
+                                                                  : 21;
       if (break_caches && s.name == "caches") cycles = 4 * std::pow(p.ws / (16.0 * KiB), 1.5);
       const double ticks = cycles / (kCore / kTsc);
       out.points.push_back({p, ticks, {ticks}, p.page == PageSize::k2M ? p.ws : 0});
@@ -190,7 +195,7 @@ TEST(CalibratePreset, SyntheticMachineGivesAPresetThatParsesWithHostFactsAndSour
   EXPECT_EQ(sources.at("walk.pwc").get<std::string>().rfind("assumption: as preset skylake", 0),
             0u);
   EXPECT_EQ(out.preset.at("calibration").at("date"), "2026-12-01T00:00:00Z");
-  EXPECT_EQ(out.preset.at("calibration").at("series").size(), 4u);
+  EXPECT_EQ(out.preset.at("calibration").at("series").size(), 5u);
 }
 
 TEST(CalibratePreset, FittedPresetPredictsItsOwnFitPoints) {

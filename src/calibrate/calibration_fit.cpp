@@ -61,6 +61,7 @@ class Fitter {
     clock();
     huge_pages();
     attempt("caches", [&] { caches(); });
+    tlb_share();
     attempt("tlb-4k", [&] { tlb(); });
     host();
     if (llc_target_ && memory_target_ && walk_target_) {
@@ -106,6 +107,7 @@ class Fitter {
   void huge_pages();
   void clock();
   void caches();
+  void tlb_share();
   void tlb();
   void host();
   void latencies();
@@ -176,8 +178,7 @@ void Fitter::caches() {
              fmt::format("measured: caches series, {}; {}", plateau_text(l2.plateau),
                          cliff(l2, sizes_.l2_bytes)));
   const uint64_t share = std::min<uint64_t>(*llc.capacity, sizes_.l3_bytes);
-  const LlcShape shape =
-      llc_shape(share, in_.structure.cache(3), draft_.at("caches.llc.ways").get<uint32_t>());
+  const LlcShape shape = llc_shape(share, in_.structure.cache(3));
   draft_.set("caches.llc.size_kib", shape.size_bytes / 1024,
              fmt::format("measured: the effective LLC share, not the L3's {}: caches series, {}; "
                          "{}, rounded to {} by the shape below",
@@ -197,6 +198,22 @@ void Fitter::caches() {
   for (const LevelFit& l : f)
     report_.push_back(fmt::format("caches: {} {}{}", l.name, plateau_text(l.plateau),
                                   l.capacity ? ", cliff at about " + size_text(*l.capacity) : ""));
+}
+
+// What 4 KiB pages add to the caches series' walks, at the largest working set both measured.
+void Fitter::tlb_share() {
+  const MeasuredSeries* s4 = in_.measured.find("caches-4k");
+  const MeasuredSeries* s2 = in_.measured.find("caches");
+  if (!s4 || !s2) return;
+  for (auto p = s4->points.rbegin(); p != s4->points.rend(); ++p)
+    for (const MeasuredPoint& q : s2->points)
+      if (q.point.ws == p->point.ws) {
+        report_.push_back(
+            fmt::format("caches-4k: {:.1f} cycles a step at {} with 4 KiB pages, "
+                        "{:.1f} with 2 MiB pages",
+                        p->ticks * cpt_, size_text(q.point.ws), q.ticks * cpt_));
+        return;
+      }
 }
 
 void Fitter::tlb() {

@@ -66,6 +66,21 @@ Series caches_series(const PlanSizes& s, bool quick) {
           walks(ws, Order::kRandom, kLineNpad, PageSize::k2M, quick)};
 }
 
+// The same walks with 4 KiB pages, every factor of two: what the TLB adds to each level.
+Series caches_4k_series(const PlanSizes& s, bool quick) {
+  const uint64_t top = quick ? 256 * MiB : caches_max_ws(s);
+  std::vector<uint64_t> ws;
+  if (quick) {
+    ws = {16 * KiB, pow2_ceil(s.l2_bytes) * 4, top};
+  } else {
+    for (uint64_t w = 16 * KiB; w <= top; w *= 2) ws.push_back(w);
+  }
+  return {"caches-4k",
+          "the caches series' walks with 4 KiB pages, every factor of two: the TLB's part at each "
+          "level (recorded beside the fit, not fitted on)",
+          walks(ws, Order::kRandom, kLineNpad, PageSize::k4K, quick)};
+}
+
 Series tlb_series(const PlanSizes& s, PageSize page, bool quick) {
   const uint64_t top = tlb_series_max(s);
   std::vector<uint64_t> ws;
@@ -117,8 +132,9 @@ uint64_t parse_mem_available(const std::string& meminfo) {
 }
 
 std::vector<Series> fit_plan(const PlanSizes& sizes, bool quick) {
-  return {caches_series(sizes, quick), tlb_series(sizes, PageSize::k4K, quick),
-          tlb_series(sizes, PageSize::k2M, quick), stream_series(sizes, quick)};
+  return {caches_series(sizes, quick), caches_4k_series(sizes, quick),
+          tlb_series(sizes, PageSize::k4K, quick), tlb_series(sizes, PageSize::k2M, quick),
+          stream_series(sizes, quick)};
 }
 
 std::vector<WalkPoint> validation_grid(bool quick) {

@@ -43,13 +43,14 @@ struct PlanSizes {
 };
 
 struct Series {
-  std::string name;     // "caches", "tlb-4k", "tlb-2m", "stream"
+  std::string name;     // "caches", "caches-4k", "tlb-4k", "tlb-2m", "stream"
   std::string purpose;  // one sentence for the report and the preset
   std::vector<WalkPoint> points;
 };
 
 // caches: random npad=7 walks with 2 MiB pages from 16 KiB to far beyond the L3 (plateaus of
-//   L1, L2, the LLC share and memory); tlb-4k / tlb-2m: random npad=519 walks whose lines stay
+//   L1, L2, the LLC share and memory); caches-4k: the same with 4 KiB pages, every factor of two
+//   (what the TLB adds, recorded and reported); tlb-4k / tlb-2m: random npad=519 walks whose lines stay
 //   in L1/L2 while their pages outgrow the TLBs; stream: one sequential npad=7 lap of a set far
 //   beyond the L3 (cycles per line from memory). `quick`: a few points of each, few steps.
 std::vector<Series> fit_plan(const PlanSizes& sizes, bool quick);
