@@ -76,7 +76,7 @@ TEST(CalibrateTlb, FlatTwoMegabyteCurveMeansLargeOuterPages) {
 TEST(CalibrateTlb, HalfwayRiseIsUnclear) {
   const Curve c4k = tlb_curve(30);
   Curve c2m;
-  for (const CurveSample& p : c4k) c2m.push_back({p.ws_bytes, 16 + (p.value - 16) * 0.3});
+  for (const CurveSample& p : c4k) c2m.push_back({p.ws_bytes, 16 + (p.value - 16) * 0.2});
   EXPECT_EQ(outer_page_test(c2m, c4k, kSizes).verdict, OuterPage::kUnclear);
 }
 

@@ -46,8 +46,8 @@ struct OuterPageTest {
 
 // The splintering test: with 2 MiB pages in a guest, the cost rises once the pages exceed the
 // L2 TLB's 4 KiB reach only if the outer pages are 4 KiB (each 2 MiB guest page then takes 4 KiB
-// TLB entries). Compares that rise with the 4 KiB curve's own: at least half of it: 4 KiB; at most
-// a fifth: 2 MiB or larger; a 4 KiB curve that hardly rises, or anything between: unclear.
+// TLB entries). Compares that rise with the 4 KiB curve's own: at least 35% of it: 4 KiB; at most
+// 15%: 2 MiB or larger; a 4 KiB curve that hardly rises, or anything between: unclear.
 OuterPageTest outer_page_test(const Curve& tlb_2m, const Curve& tlb_4k, const TlbSizes& sizes);
 
 }  // namespace memvirt
