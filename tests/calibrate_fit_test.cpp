@@ -128,6 +128,36 @@ TEST(CalibrateFit, SpikeInsideAPlateauDoesNotSplitIt) {
   EXPECT_NEAR(f[3].plateau.value, 400, 1);
 }
 
+// Recorded on an Emerald Rapids guest (2 vCPUs, L2 2 MiB, L3 300 MiB shared with other tenants),
+// core cycles per step of the caches series. Beyond 8 MiB the walks of splintered pages come on
+// top of the misses and keep rising with the set: stretches that are a level apart by less than
+// a factor 1.5 are one plateau, so the rising memory stretch is not taken for two levels.
+TEST(CalibrateFit, RecordedGuestCurveKeepsItsRisingMemoryStretchOneLevel) {
+  const Curve c = {{16384, 5.2},       {20480, 5.2},       {32768, 5.7},       {40960, 5.5},
+                   {65536, 16.2},      {81920, 16.9},      {131072, 16.8},     {163840, 17.2},
+                   {262144, 17.6},     {327680, 18.1},     {524288, 20.3},     {655360, 21.9},
+                   {1048576, 27.3},    {1310720, 36.2},    {2097152, 96.8},    {2621440, 92.2},
+                   {4194304, 121.3},   {5242880, 123.9},   {8388608, 122.6},   {10485760, 379.2},
+                   {16777216, 401.8},  {20971520, 396.8},  {33554432, 404.4},  {41943040, 425.9},
+                   {67108864, 427.3},  {83886080, 433.0},  {134217728, 459.8}, {167772160, 487.8},
+                   {268435456, 520.0}, {335544320, 493.6}, {536870912, 546.1}, {671088640, 542.1},
+                   {1073741824, 563.5}, {1342177280, 694.5}, {2147483648, 921.4}};
+  const std::vector<LevelHint> hints = {{"L1D", 0, 72 * KiB},
+                                        {"L2", 32 * KiB, 3 * MiB},
+                                        {"LLC", 1365 * KiB, 450 * MiB},
+                                        {"memory", 4 * MiB}};
+  const auto f = fit_levels(c, hints);
+  EXPECT_NEAR(f[0].plateau.value, 5.2, 0.3);
+  EXPECT_NEAR(f[1].plateau.value, 17, 1);
+  EXPECT_GE(f[2].plateau.last_ws, 8 * MiB);
+  EXPECT_LT(f[2].plateau.value, 130);
+  ASSERT_TRUE(f[2].capacity);
+  EXPECT_GT(*f[2].capacity, 8 * MiB);
+  EXPECT_LT(*f[2].capacity, 10 * MiB);
+  EXPECT_GT(f[3].plateau.value, 380);
+  EXPECT_LT(f[3].plateau.value, 560);
+}
+
 TEST(CalibrateFit, FlatCurveIsNoStaircase) {
   // One plateau from 16 KiB to 1 GiB is no L1D (at most 48 KiB), nor anything after it.
   const std::string e = fit_error(staircase({{4, 0}}, 0.02));

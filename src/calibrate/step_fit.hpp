@@ -29,7 +29,7 @@ struct FitOptions {
   // Points of one plateau lie within this fraction of its median (a run's noise).
   double flat_tolerance = 0.12;
   // Successive plateaus differ at least by this factor; closer ones are one plateau.
-  double min_step = 1.25;
+  double min_step = 1.5;
   size_t min_points = 2;  // points a plateau needs
   // A cliff is placed where the cost has climbed this fraction of the way (on a log scale) from
   // one plateau to the next: near where the cost leaves the lower plateau, which is the capacity
