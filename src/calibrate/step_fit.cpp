@@ -90,9 +90,9 @@ bool within(const Plateau& p, const LevelHint& h) {
   return p.first_ws >= h.min_ws && p.last_ws <= h.max_ws;
 }
 
-// Chooses plateau indices for levels [1, n-1) from plateaus (lo, hi), ascending, each within its
-// level's hint and above the previous by min_step, with the most points; sets `missing` to the
-// first level that no choice could serve.
+// Chooses plateau indices for levels 1.. (level 0 has the first plateau), ascending, each within
+// its level's hint and above the previous by min_step, with the most points in all; `deepest` is
+// the first level that no choice could serve when none serves them all.
 struct Chooser {
   const std::vector<Plateau>& ps;
   const std::vector<LevelHint>& levels;
@@ -107,21 +107,16 @@ struct Chooser {
 
   void search(size_t level, size_t prev, std::vector<size_t>& chosen, size_t points) {
     deepest = std::max(deepest, level);
-    if (level + 1 == levels.size()) {  // the last level takes the last plateau
-      const size_t last = ps.size() - 1;
-      if (last <= prev || !fits(level, last, prev)) return;
-      chosen.push_back(last);
-      if (points + ps[last].points > best_points) {
-        best = chosen;
-        best_points = points + ps[last].points;
-      }
-      chosen.pop_back();
-      return;
-    }
-    for (size_t p = prev + 1; p + 1 < ps.size(); ++p) {
+    for (size_t p = prev + 1; p < ps.size(); ++p) {
       if (!fits(level, p, prev)) continue;
       chosen.push_back(p);
-      search(level + 1, p, chosen, points + ps[p].points);
+      const size_t total = points + ps[p].points;
+      if (level + 1 < levels.size()) {
+        search(level + 1, p, chosen, total);
+      } else if (total > best_points) {
+        best = chosen;
+        best_points = total;
+      }
       chosen.pop_back();
     }
   }

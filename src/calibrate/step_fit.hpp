@@ -64,10 +64,11 @@ struct LevelFit {
 // neighbours closer than min_step merged; ascending in working set.
 std::vector<Plateau> find_plateaus(const Curve& curve, const FitOptions& options = {});
 
-// One plateau per hint, in order (the first plateau for the first hint, the last for the last;
-// extra plateaus between are bumps and are passed over, keeping the assignment with the most
-// points that respects every hint's range), with the cliffs between them. Throws FitError naming
-// the first level without a plateau, or whose cliff cannot be placed.
+// One plateau per hint, in order: the first plateau for the first hint, then one for each hint
+// within its range and above the one before; plateaus between or after them are bumps (a TLB
+// step, a rising tail of walks) and are passed over, keeping the choice with the most points.
+// With the cliffs between them. Throws FitError naming the first level without a plateau, or
+// whose cliff cannot be placed.
 std::vector<LevelFit> fit_levels(const Curve& curve, const std::vector<LevelHint>& levels,
                                  const FitOptions& options = {});
 
