@@ -46,6 +46,19 @@ std::string plateau_text(const Plateau& p) {
                      p.value);
 }
 
+// The source of a figure the simulator fit: the point, what the model predicts there with it,
+// what was measured, and the loads and walks per step the figure multiplies.
+std::string fit_source(const char* role, const FitTarget& t, const std::array<double, 3>& per,
+                       double predicted, PagingMode mode, double cycles_per_tick,
+                       const std::string& note) {
+  return fmt::format(
+      "fit: with it (and the two figures beside it) the simulator predicts {}, {} ({} mode, "
+      "frames scattered), at {:.1f} cycles, measured {:.1f} ({:.0f} ticks); per step there "
+      "{:.2f} LLC hits, {:.2f} memory loads, {:.2f} walks{}",
+      role, t.point.key(), paging_mode_name(mode), predicted, t.measured_cycles,
+      t.measured_cycles / cycles_per_tick, per[0], per[1], per[2], note.empty() ? "" : "; " + note);
+}
+
 // One fit, its draft and the inputs it reads; the steps run in order, each filling fields.
 class Fitter {
  public:
@@ -61,7 +74,7 @@ class Fitter {
     clock();
     huge_pages();
     attempt("caches", [&] { caches(); });
-    tlb_share();
+    tlb_part();
     attempt("tlb-4k", [&] { tlb(); });
     host();
     if (llc_target_ && memory_target_ && walk_target_) {
@@ -107,7 +120,7 @@ class Fitter {
   void huge_pages();
   void clock();
   void caches();
-  void tlb_share();
+  void tlb_part();
   void tlb();
   void host();
   void latencies();
@@ -201,7 +214,7 @@ void Fitter::caches() {
 }
 
 // What 4 KiB pages add to the caches series' walks, at the largest working set both measured.
-void Fitter::tlb_share() {
+void Fitter::tlb_part() {
   const MeasuredSeries* s4 = in_.measured.find("caches-4k");
   const MeasuredSeries* s2 = in_.measured.find("caches");
   if (!s4 || !s2) return;
@@ -293,18 +306,10 @@ void Fitter::latencies() {
     const std::array<double, 3> per = {w.hits.size() > 2 ? w.hits[2] : 0, w.memory, w.walks};
     double predicted = w.cycles;
     for (size_t k = 0; k < 3; ++k) predicted += per[k] * (values[k] - draft_values[k]);
-    draft_.set(
-        keys[i], values[i],
-        fmt::format("fit: with it (and the two figures beside it) the simulator predicts "
-                    "{}, {} ({} mode, frames scattered), at {:.1f} cycles, measured {:.1f} "
-                    "({:.0f} ticks); per step there {:.2f} LLC hits, {:.2f} memory loads, "
-                    "{:.2f} walks{}",
-                    roles[i], targets[i].point.key(),
-                    paging_mode_name(prediction_config(std::make_shared<const CpuModel>(model),
-                                                       targets[i].point.page)
-                                         .mode),
-                    predicted, targets[i].measured_cycles, targets[i].measured_cycles / cpt_,
-                    per[0], per[1], per[2], f.note.empty() ? "" : "; " + f.note));
+    const PagingMode mode =
+        prediction_config(std::make_shared<const CpuModel>(model), targets[i].point.page).mode;
+    draft_.set(keys[i], values[i],
+               fit_source(roles[i], targets[i], per, predicted, mode, cpt_, f.note));
     fitted_points_.push_back(targets[i].point.key());
   }
   report_.push_back(fmt::format("fit: LLC {} cycles, memory {} cycles, walk start {} cycles{}",
