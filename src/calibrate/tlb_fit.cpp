@@ -15,6 +15,10 @@ constexpr uint64_t kElementBytes = 8 * (uint64_t{kPageNpad} + 1);
 // and the nested ones), so it pays less than the 4 KiB rise: half of it on the Zen 4 guest whose
 // outer pages were known to be 4 KiB. Unsplintered, it pays only what the data adds.
 constexpr double kSplinteredShare = 0.35;
+// Pages beyond the L2 TLB where every step walks (a cyclic walk over more pages than an LRU-like
+// TLB holds misses on every step), close enough that the lines still fit the L2 with room to
+// spare: further out, scattered frames start to crowd L2 sets and the data's misses join in.
+constexpr double kWalkReach = 1.5;
 constexpr double kUnsplinteredShare = 0.15;
 
 // The working sets whose elements occupy [lo_pages, hi_pages] pages.
@@ -65,7 +69,7 @@ TlbReading read_tlb_curve(const Curve& c, const TlbSizes& s) {
                                  "the L1D",
                                  r.l2_lo, r.l2_hi);
   r.l2_hit_cycles = std::max(0.0, r.l2_hit_level - r.l1_hit_level);
-  const CurveSample* walk = at_or_beyond(c, ws_of_pages(4 * l2));
+  const CurveSample* walk = at_or_beyond(c, ws_of_pages(kWalkReach * l2));
   if (!walk) throw FitError("the tlb-4k series is empty");
   r.walk_ws = walk->ws_bytes;
   r.walk_level = walk->value;
@@ -78,11 +82,11 @@ TlbReading read_tlb_curve(const Curve& c, const TlbSizes& s) {
 
 OuterPageTest outer_page_test(const Curve& tlb_2m, const Curve& tlb_4k, const TlbSizes& s) {
   OuterPageTest t;
-  // a: pages within the L2 TLB (half its reach), lines out of the L1D if that leaves room; b: far
-  // beyond the L2 TLB. Both points must be measured with both page sizes.
+  // a: pages within the L2 TLB (half its reach), lines out of the L1D if that leaves room; b:
+  // beyond the L2 TLB, every step walking. Both points must be measured with both page sizes.
   const uint64_t a_target = ws_of_pages(std::min<double>(
       s.l2_entries / 2.0, std::max<double>(2.0 * s.l1d_lines, 2.0 * s.l1_entries)));
-  const uint64_t b_target = ws_of_pages(4.0 * s.l2_entries);
+  const uint64_t b_target = ws_of_pages(kWalkReach * s.l2_entries);
   const CurveSample *a = nullptr, *b = nullptr;
   for (const CurveSample& p : tlb_2m) {
     if (!value_at(tlb_4k, p.ws_bytes)) continue;

@@ -26,7 +26,7 @@ struct TlbReading {
   double l2_hit_level = 0;   // pages beyond the L1 TLB, within the L2 TLB, lines in the L1D
   double l2_hit_cycles = 0;  // the difference: what a hit in the L2 TLB adds
   uint64_t l1_lo = 0, l1_hi = 0, l2_lo = 0, l2_hi = 0;  // the working sets each level was read on
-  uint64_t walk_ws = 0;  // a point whose pages are far beyond the L2 TLB: every step walks
+  uint64_t walk_ws = 0;  // a point with 1.5x the L2 TLB's pages or more: every step walks
   double walk_level = 0;
   // Where the cost leaves the L1-TLB plateau, as pages: the L1 TLB's reach as measured.
   std::optional<uint64_t> l1_reach_pages;
