@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "cli/calibrate_command.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/experiment_command.hpp"
 #include "cli/measure_command.hpp"
@@ -57,12 +58,14 @@ int main(int argc, char** argv) {
   memvirt::SweepCommand sweep(app);
   memvirt::PlotCommand plot(app);
   memvirt::MergeCommand merge(app);
+  memvirt::CalibrateCommand calibrate(app);
   try {
     app.parse(argc, argv);
     if (!sim.selected() && !measure.selected() && !experiment.selected() && !sweep.selected() &&
-        !plot.selected() && !merge.selected() && !record.selected() && !compare.selected())
+        !plot.selected() && !merge.selected() && !record.selected() && !compare.selected() &&
+        !calibrate.selected())
       throw CLI::RequiredError(
-          "a subcommand (sim, measure, compare, experiment, sweep, plot, merge, record)");
+          "a subcommand (sim, measure, compare, calibrate, experiment, sweep, plot, merge, record)");
   } catch (const CLI::ParseError& e) {
     return finish_parse(app, e);
   }
@@ -81,6 +84,8 @@ int main(int argc, char** argv) {
       plot.run();
     } else if (merge.selected()) {
       merge.run();
+    } else if (calibrate.selected()) {
+      calibrate.run();
     } else {
       sim.run();
     }

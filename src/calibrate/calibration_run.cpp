@@ -1,0 +1,58 @@
+#include "calibrate/calibration_run.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "kvm/host_cpu.hpp"
+#include "kvm/measure.hpp"
+
+namespace memvirt {
+
+LoadSample check_quiet(const RunOptions& options) {
+  const LoadSample s = sample_load();
+  if (!options.force && !is_quiet(s, options.limits))
+    throw BusyMachine(fmt::format(
+        "the machine is busy ({}; a quiet machine has a load of at most {:.2f} and CPUs at most "
+        "{:.0f}% busy): what other programs do to the caches and the memory bus would be "
+        "measured with it. Wait until it is quiet, or pass --force to measure anyway (the load "
+        "is recorded in the preset)",
+        describe(s), options.limits.max_load, 100 * options.limits.max_busy));
+  return s;
+}
+
+MeasuredPoint measure_point(const WalkPoint& point, unsigned repeats) {
+  MeasureConfig config;
+  config.spec = point.spec();
+  config.repeats = repeats;
+  config.page = point.page;
+  const Measurement m = measure_native(config);
+  if (!m.checksum_ok)
+    throw std::runtime_error(
+        fmt::format("{}: the walk ended where it should not (checksum)", point.key()));
+  return {point, m.cycles_per_step, m.samples, m.huge_bytes};
+}
+
+Measurements measure_plan(const std::vector<Series>& plan, const RunOptions& options,
+                          const LoadSample& before, Progress& progress) {
+  Measurements m;
+  m.cpu = options.cpu;
+  m.forced = options.force;
+  m.load_before = before;
+  pin_to_cpu(options.cpu);
+  m.tsc_ghz = measure_tsc_ghz();
+  m.clock = measure_core_clock(m.tsc_ghz);
+  progress.finished("core clock");
+  for (const Series& s : plan) {
+    MeasuredSeries out{s, {}};
+    for (const WalkPoint& p : s.points) {
+      out.points.push_back(measure_point(p, options.repeats));
+      progress.finished(fmt::format("{} {}", s.name, p.key()));
+    }
+    m.series.push_back(std::move(out));
+  }
+  m.load_after = sample_load(std::chrono::milliseconds(200));
+  return m;
+}
+
+}  // namespace memvirt

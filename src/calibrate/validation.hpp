@@ -1,0 +1,53 @@
+#pragma once
+// Checking a preset on the held-out grid: each point measured (measure_native) and predicted
+// (simulate() with the preset), the error per point, and a summary: the median absolute error,
+// the worst ratio either way, and the worst point.
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "calibrate/calibration_plan.hpp"
+#include "report/plot_script.hpp"
+#include "report/progress.hpp"
+#include "timing/cpu_model.hpp"
+
+namespace memvirt {
+
+struct ValidationRow {
+  WalkPoint point;
+  double measured_ticks = 0;
+  double predicted_ticks = 0;
+  double error() const { return (predicted_ticks - measured_ticks) / measured_ticks; }
+  // max(predicted / measured, measured / predicted): 1 is exact.
+  double ratio() const;
+};
+
+struct ValidationSummary {
+  size_t points = 0;
+  double median_abs_error = 0;
+  double worst_ratio = 1;
+  std::string worst_point;
+  size_t within_15pct = 0;
+};
+
+ValidationSummary summarize(const std::vector<ValidationRow>& rows);
+
+// Measures and predicts every point (tsc_ghz: the TSC now, for the ticks of the prediction).
+std::vector<ValidationRow> run_validation(std::shared_ptr<const CpuModel> cpu,
+                                          const std::vector<WalkPoint>& grid, unsigned repeats,
+                                          double tsc_ghz, Progress& progress);
+
+std::string validation_table(const std::vector<ValidationRow>& rows, const ValidationSummary& s);
+nlohmann::ordered_json validation_json(const std::vector<ValidationRow>& rows,
+                                       const ValidationSummary& s,
+                                       const nlohmann::ordered_json& meta);
+
+// Measured and predicted ticks against the working set (log2 axis), one panel per page size
+// and order, a measured and a predicted line per npad. The data goes in as numbers only.
+std::string validation_plot_script(const std::vector<ValidationRow>& rows, const PlotOutput& out);
+// Draws the picture at `path` (.svg or .png) with gnuplot: rendered into a file of a directory
+// of our own, then copied, so that the path never enters the script.
+void draw_validation_plot(const std::vector<ValidationRow>& rows, const std::string& path);
+
+}  // namespace memvirt
