@@ -50,6 +50,31 @@ TEST(TimingDataCaches, UnlimitedBandwidthCostsPrefetchedLinesNothingExtra) {
   EXPECT_EQ(d.stats().stall_cycles, 0u);
 }
 
+// Loads every `stride`-th line from 0, each issued when the previous one's value is usable.
+std::vector<uint32_t> strided(DataCaches& d, uint64_t stride, int loads) {
+  std::vector<uint32_t> cost;
+  uint64_t now = 0;
+  for (int i = 0; i < loads; ++i) {
+    const HostPhys at(kLine * stride * static_cast<uint64_t>(i));
+    cost.push_back(d.load({at, now, PageSize::k4K, true}));
+    now += cost.back();
+  }
+  return cost;
+}
+
+TEST(TimingDataCaches, AStrideSeenTwiceIsPrefetched) {
+  DataCaches d(stream_config(0));
+  // Lines 0, 2, 4 miss (the stride of 2 is seen at 2 and confirmed at 4, which then pulls in 6
+  // and 8); from line 6 on every line was brought ahead of its use.
+  EXPECT_EQ(strided(d, 2, 7), (std::vector<uint32_t>{100, 100, 100, 4, 4, 4, 4}));
+}
+
+TEST(TimingDataCaches, StridesBeyondAQuarterPageAreNotFollowed) {
+  DataCaches d(stream_config(0));
+  EXPECT_EQ(strided(d, 17, 5), (std::vector<uint32_t>{100, 100, 100, 100, 100}));
+  EXPECT_EQ(d.stats().prefetches, 0u);
+}
+
 TEST(TimingDataCaches, DemandMissesQueueOnTheChannel) {
   DataCaches d(stream_config(10));
   EXPECT_EQ(d.load({HostPhys(0x10000), 0, PageSize::k4K, false}), 100u);

@@ -108,7 +108,9 @@ class DataCaches {
 
   DataCacheConfig config_;
   std::vector<SetAssoc<Line>> levels_;
-  uint64_t last_line_ = ~uint64_t{0} - 1;  // no line follows it
+  static constexpr uint64_t kNoDemandLine = ~uint64_t{0} - 1;  // no line follows it
+  uint64_t last_line_ = kNoDemandLine;
+  uint64_t last_stride_ = 0;               // lines from the demand line before last_line_
   uint64_t channel_free_ = 0;              // cycle the memory channel is next idle
   std::array<Inflight, 16> inflight_{};    // most recent prefetches from memory
   size_t inflight_next_ = 0;
