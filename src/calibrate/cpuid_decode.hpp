@@ -10,11 +10,9 @@
 #include <string>
 #include <vector>
 
-namespace memvirt {
+#include "kvm/host_cpu.hpp"
 
-struct CpuidRegs {
-  uint32_t eax = 0, ebx = 0, ecx = 0, edx = 0;
-};
+namespace memvirt {
 
 enum class CacheKind : uint8_t { kData, kInstruction, kUnified };
 

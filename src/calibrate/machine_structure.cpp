@@ -1,6 +1,5 @@
 #include "calibrate/machine_structure.hpp"
 
-#include <cpuid.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,12 +12,6 @@
 
 namespace memvirt {
 namespace {
-
-CpuidRegs cpuid(uint32_t leaf, uint32_t subleaf = 0) {
-  CpuidRegs r;
-  __cpuid_count(leaf, subleaf, r.eax, r.ebx, r.ecx, r.edx);
-  return r;
-}
 
 uint32_t max_leaf(uint32_t base) { return cpuid(base).eax; }
 

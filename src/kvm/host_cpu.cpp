@@ -11,16 +11,6 @@
 namespace memvirt {
 namespace {
 
-struct Regs {
-  uint32_t a = 0, b = 0, c = 0, d = 0;
-};
-
-Regs cpuid(uint32_t leaf) {
-  Regs r;
-  __cpuid_count(leaf, 0, r.a, r.b, r.c, r.d);
-  return r;
-}
-
 std::string trimmed(std::string s) {
   s.erase(s.find_last_not_of(std::string(" \0", 2)) + 1);
   s.erase(0, s.find_first_not_of(' '));
@@ -28,10 +18,10 @@ std::string trimmed(std::string s) {
 }
 
 std::string brand_string() {
-  if (cpuid(0x80000000).a < 0x80000004) return {};
+  if (cpuid(0x80000000).eax < 0x80000004) return {};
   char text[49] = {};
   for (uint32_t i = 0; i < 3; ++i) {
-    const Regs r = cpuid(0x80000002 + i);
+    const CpuidRegs r = cpuid(0x80000002 + i);
     std::memcpy(text + 16 * i, &r, 16);
   }
   return trimmed(text);
@@ -45,6 +35,12 @@ uint64_t monotonic_raw_ns() {
 
 }  // namespace
 
+CpuidRegs cpuid(uint32_t leaf, uint32_t subleaf) {
+  CpuidRegs r;
+  __cpuid_count(leaf, subleaf, r.eax, r.ebx, r.ecx, r.edx);
+  return r;
+}
+
 std::string HostCpu::describe() const {
   return fmt::format("{} family {} model {}{}", vendor, family, model,
                      brand.empty() ? "" : fmt::format(" ({})", brand));
@@ -52,20 +48,20 @@ std::string HostCpu::describe() const {
 
 HostCpu read_host_cpu() {
   HostCpu cpu;
-  const Regs id = cpuid(0);
+  const CpuidRegs id = cpuid(0);
   char vendor[13] = {};
-  std::memcpy(vendor, &id.b, 4);
-  std::memcpy(vendor + 4, &id.d, 4);
-  std::memcpy(vendor + 8, &id.c, 4);
+  std::memcpy(vendor, &id.ebx, 4);
+  std::memcpy(vendor + 4, &id.edx, 4);
+  std::memcpy(vendor + 8, &id.ecx, 4);
   cpu.vendor = vendor;
-  const Regs f = cpuid(1);
-  const uint32_t base_family = (f.a >> 8) & 0xf;
-  const uint32_t base_model = (f.a >> 4) & 0xf;
-  cpu.family = base_family == 0xf ? base_family + ((f.a >> 20) & 0xff) : base_family;
-  cpu.model = base_family == 0xf || base_family == 0x6 ? base_model | (((f.a >> 16) & 0xf) << 4)
+  const CpuidRegs f = cpuid(1);
+  const uint32_t base_family = (f.eax >> 8) & 0xf;
+  const uint32_t base_model = (f.eax >> 4) & 0xf;
+  cpu.family = base_family == 0xf ? base_family + ((f.eax >> 20) & 0xff) : base_family;
+  cpu.model = base_family == 0xf || base_family == 0x6 ? base_model | (((f.eax >> 16) & 0xf) << 4)
                                                        : base_model;
-  cpu.stepping = f.a & 0xf;
-  cpu.hypervisor = (f.c >> 31) & 1;
+  cpu.stepping = f.eax & 0xf;
+  cpu.hypervisor = (f.ecx >> 31) & 1;
   cpu.brand = brand_string();
   return cpu;
 }

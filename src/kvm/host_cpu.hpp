@@ -7,6 +7,13 @@
 
 namespace memvirt {
 
+struct CpuidRegs {
+  uint32_t eax = 0, ebx = 0, ecx = 0, edx = 0;
+};
+
+// One CPUID leaf (and subleaf) of the CPU this runs on.
+CpuidRegs cpuid(uint32_t leaf, uint32_t subleaf = 0);
+
 struct HostCpu {
   std::string vendor;   // "GenuineIntel", "AuthenticAMD", ...
   uint32_t family = 0;  // display family (base + extended)
