@@ -21,16 +21,18 @@ LoadSample check_quiet(const RunOptions& options) {
   return s;
 }
 
-MeasuredPoint measure_point(const WalkPoint& point, unsigned repeats) {
+MeasuredPoint measure_point(const WalkPoint& point, unsigned repeats, double tsc_ghz) {
   MeasureConfig config;
   config.spec = point.spec();
   config.repeats = repeats;
   config.page = point.page;
+  const CoreClock before = measure_core_clock(tsc_ghz);
   const Measurement m = measure_native(config);
+  const CoreClock after = measure_core_clock(tsc_ghz);
   if (!m.checksum_ok)
     throw std::runtime_error(
         fmt::format("{}: the walk ended where it should not (checksum)", point.key()));
-  return {point, m.cycles_per_step, m.samples, m.huge_bytes};
+  return {point, m.cycles_per_step, m.samples, m.huge_bytes, span_core_ghz(before, after)};
 }
 
 Measurements measure_plan(const std::vector<Series>& plan, const RunOptions& options,
@@ -46,7 +48,7 @@ Measurements measure_plan(const std::vector<Series>& plan, const RunOptions& opt
   for (const Series& s : plan) {
     MeasuredSeries out{s, {}};
     for (const WalkPoint& p : s.points) {
-      out.points.push_back(measure_point(p, options.repeats));
+      out.points.push_back(measure_point(p, options.repeats, m.tsc_ghz));
       progress.finished(fmt::format("{} {}", s.name, p.key()));
     }
     m.series.push_back(std::move(out));

@@ -27,8 +27,8 @@ struct RunOptions {
 // Samples the load; throws BusyMachine naming the figures unless it is quiet or `force`.
 LoadSample check_quiet(const RunOptions& options);
 
-// One walk through measure_native; throws std::runtime_error if its checksum is wrong.
-MeasuredPoint measure_point(const WalkPoint& point, unsigned repeats);
+// One walk through measure_native, with the core clock read before and after it; throws std::runtime_error if its checksum is wrong.
+MeasuredPoint measure_point(const WalkPoint& point, unsigned repeats, double tsc_ghz);
 
 // Pins to options.cpu, times the TSC and the core clock, then measures every point of `plan`,
 // ticking `progress` once per point (and once for the clocks).

@@ -19,6 +19,13 @@ struct CoreClock {
 // another task on the CPU only ever makes a run slower, and a run this short is often spared.
 CoreClock measure_core_clock(double tsc_ghz, unsigned repeats = 31);
 
+// The clock over a span of work: the mean of a reading taken before it and one taken after. The
+// core's boost follows what other tenants of the package draw, so a preset's clock, read minutes
+// or days earlier, can be 10% off the clock a later run ran at.
+inline double span_core_ghz(const CoreClock& before, const CoreClock& after) {
+  return (before.ghz + after.ghz) / 2;
+}
+
 // ticks -> core cycles at the measured clocks.
 inline double ticks_to_cycles(double ticks, double core_ghz, double tsc_ghz) {
   return ticks * core_ghz / tsc_ghz;

@@ -18,6 +18,7 @@ struct MeasuredPoint {
   double ticks = 0;             // median of the timed runs, TSC ticks per step
   std::vector<double> samples;  // every timed run
   uint64_t huge_bytes = 0;      // of the data, on huge pages (2 MiB points should be all of it)
+  double core_ghz = 0;          // the core clock around the timed runs (span_core_ghz)
 };
 
 struct MeasuredSeries {

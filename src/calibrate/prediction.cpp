@@ -90,9 +90,8 @@ WindowCost steady_window(const SimConfig& config, const ListWalkSpec& spec, uint
   return w;
 }
 
-double predicted_ticks(std::shared_ptr<const CpuModel> cpu, const WalkPoint& point,
-                       double tsc_ghz) {
-  const double core_ghz = cpu->core_ghz;
+double predicted_ticks(std::shared_ptr<const CpuModel> cpu, const WalkPoint& point, double tsc_ghz,
+                       double core_ghz) {
   const SimConfig config = prediction_config(std::move(cpu), point.page);
   const RunResult r = simulate(config, WorkloadSpec(point.spec()));
   return r.cycles_per_access() * tsc_ghz / core_ghz;

@@ -29,7 +29,9 @@ WindowCost steady_window(const SimConfig& config, const ListWalkSpec& spec, uint
 // One lap of the chain, at most a million steps: the warm-up that fills every cache the lap fits.
 uint64_t one_lap(const ListWalkSpec& spec);
 
-// `simulate()` of the point with the preset: core cycles per access, converted to TSC ticks.
-double predicted_ticks(std::shared_ptr<const CpuModel> cpu, const WalkPoint& point, double tsc_ghz);
+// `simulate()` of the point with the preset: core cycles per access, converted to TSC ticks at
+// the core clock the measurement ran at (not the preset's, which was read at another time).
+double predicted_ticks(std::shared_ptr<const CpuModel> cpu, const WalkPoint& point, double tsc_ghz,
+                       double core_ghz);
 
 }  // namespace memvirt

@@ -73,8 +73,8 @@ std::vector<ValidationRow> run_validation(std::shared_ptr<const CpuModel> cpu,
                                           double tsc_ghz, Progress& progress) {
   std::vector<ValidationRow> rows;
   for (const WalkPoint& p : grid) {
-    const MeasuredPoint m = measure_point(p, repeats);
-    rows.push_back({p, m.ticks, predicted_ticks(cpu, p, tsc_ghz)});
+    const MeasuredPoint m = measure_point(p, repeats, tsc_ghz);
+    rows.push_back({p, m.ticks, predicted_ticks(cpu, p, tsc_ghz, m.core_ghz), m.core_ghz});
     progress.finished(p.key());
   }
   return rows;
@@ -87,11 +87,12 @@ std::string validation_table(const std::vector<ValidationRow>& rows, const Valid
                    {"page", Align::kLeft},
                    {"measured\nticks", Align::kRight},
                    {"predicted\nticks", Align::kRight},
+                   {"core\nGHz", Align::kRight},
                    {"error", Align::kRight}});
   for (const ValidationRow& r : rows)
     table.add_row({format_size(r.point.ws), order_name(r.point.order), std::to_string(r.point.npad),
                    std::string(page_size_name(r.point.page)), fixed(r.measured_ticks, 2),
-                   fixed(r.predicted_ticks, 2), signed_percent(r.error())});
+                   fixed(r.predicted_ticks, 2), fixed(r.core_ghz, 2), signed_percent(r.error())});
   return table.render() +
          fmt::format(
              "\n{} points: median absolute error {:.1f}%, {} within 15%, worst ratio "
@@ -112,6 +113,7 @@ nlohmann::ordered_json validation_json(const std::vector<ValidationRow>& rows,
                            {"steps", r.point.steps},
                            {"measured_ticks", r.measured_ticks},
                            {"predicted_ticks", r.predicted_ticks},
+                           {"core_ghz", r.core_ghz},
                            {"error", r.error()}});
   out["summary"] = {{"points", s.points},
                     {"median_abs_error", s.median_abs_error},

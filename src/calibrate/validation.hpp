@@ -18,6 +18,7 @@ struct ValidationRow {
   WalkPoint point;
   double measured_ticks = 0;
   double predicted_ticks = 0;
+  double core_ghz = 0;  // the clock measured around the point, which turned cycles into ticks
   double error() const { return (predicted_ticks - measured_ticks) / measured_ticks; }
   // max(predicted / measured, measured / predicted): 1 is exact.
   double ratio() const;

@@ -218,7 +218,8 @@ void CalibrateCommand::run_validate() const {
       {"forced", force_},
       {"load_1min", before.load_average[0]},
       {"prediction",
-       fmt::format("simulate(), frames scattered, {}",
+       fmt::format("simulate(), frames scattered, {}; model cycles to ticks at the core clock "
+                   "measured around each point",
                    cpu->host->guest
                        ? fmt::format("nested, outer pages {}",
                                      cpu->host->outer_page ? page_size_name(*cpu->host->outer_page)

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "calibrate/core_clock.hpp"
 #include "cli/compare_cpu.hpp"
 #include "cli/compare_report.hpp"
 #include "cli/compare_rows.hpp"
@@ -28,8 +29,8 @@ constexpr const char* kCompareFooter = R"(Examples:
 Every row is TSC ticks per step: measured rows are the median of --repeats warm runs, each beside
 its steady-state prediction of the machine as it is (a process on a guest machine walks two
 dimensions; the KVM guest is walked as its backend virtualizes it) and the error; the sim-* rows
-are bare-metal what-ifs. Model cycles become ticks with the preset's core clock and the measured
-TSC rate. The CPU model is --cpu, else this machine's calibrated preset (--cpu host), else the
+are bare-metal what-ifs. Model cycles become ticks at the core clock measured before and after
+the measured runs, and the measured TSC rate. The CPU model is --cpu, else this machine's calibrated preset (--cpu host), else the
 preset CPUID suggests, with a warning. --guest-page sets the KVM guest's pages and the native
 run's host pages; --page and --nested-page shape the what-ifs; predictions of the measured rows
 use --frames scattered unless --frames is given.)";
@@ -63,11 +64,14 @@ std::string no_kvm_prediction(const KvmBackend& backend) {
              : "not predicted: the KVM backend is not one of kvm_pvm, kvm_intel, kvm_amd";
 }
 
-// The two measured rows, each with its prediction of this machine as it is.
-std::vector<CompareRow> measured_rows(const MeasureConfig& config, const CompareSetting& setting,
-                                      const KvmBackend& backend, const SimContext& context) {
+// The two measured rows, each with its prediction of this machine as it is. The core clock is
+// read before and after them, and their mean turns every row's model cycles into ticks.
+std::vector<CompareRow> measured_rows(const MeasureConfig& config, CompareSetting& setting,
+                                      const KvmBackend& backend, SimContext& context) {
+  const CoreClock before = measure_core_clock(setting.tsc_ghz);
   MeasuredRow native = measure_native_row(config);
   MeasuredRow kvm = measure_kvm_row(config, setting.backend);
+  setting.core_ghz = context.core_ghz = span_core_ghz(before, measure_core_clock(setting.tsc_ghz));
   const PageSize process_page = real_page(config.page, native.measurement, config.spec);
   predict(native.row, predict_host_process(setting.machine, process_page), "", context);
   const PageSize backing =
@@ -130,8 +134,8 @@ CompareSetting CompareCommand::setting(const WorkloadSpec& spec) const {
 void CompareCommand::run() const {
   std::ofstream json_file = open_json_output(json_path_);
   const WorkloadSpec spec = parse_workload_spec(workload_);
-  const CompareSetting s = setting(spec);
-  const SimContext context{&options_, s.cpu.model, s.tsc_ghz, s.prediction_frames, spec};
+  CompareSetting s = setting(spec);
+  SimContext context{&options_, s.cpu.model, s.tsc_ghz, 0, s.prediction_frames, spec};
   const uint64_t seed = options_.config_for(PagingMode::kNative).seed;
   const MeasureConfig config = measure_config(spec, seed, repeats_, *parse_page_size(guest_page_));
   std::vector<CompareRow> rows = measured_rows(config, s, detect_kvm_backend(), context);

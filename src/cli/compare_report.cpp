@@ -63,12 +63,14 @@ std::string compare_header(const CompareSetting& s) {
       "workload  {}\n"
       "machine   {}\n"
       "backend   {}\n"
-      "cpu model {} ({}; {}), core {:.2f} GHz{}\n"
-      "unit      TSC ticks per step, TSC {:.3f} GHz (measured); model cycles x TSC / core clock\n"
+      "cpu model {} ({}; {}), preset core clock {:.2f} GHz{}\n"
+      "unit      TSC ticks per step, TSC {:.3f} GHz (measured); model cycles x TSC / core clock,\n"
+      "          the core clock measured around the measured runs: {:.2f} GHz\n"
       "measured  median of {} warm runs\n"
       "predicted steady state, {}\n\n",
       s.workload, machine_line(s), s.backend, cpu.name, cpu.origin, s.cpu.chosen_by, cpu.core_ghz,
-      s.cpu.calibrated ? ", calibrated" : ", not calibrated", s.tsc_ghz, s.repeats, frames_line(s));
+      s.cpu.calibrated ? ", calibrated" : ", not calibrated", s.tsc_ghz, s.core_ghz, s.repeats,
+      frames_line(s));
 }
 
 std::string compare_table(const std::vector<CompareRow>& rows) {
@@ -98,6 +100,7 @@ json compare_json(const CompareSetting& s, const std::vector<CompareRow>& rows) 
   json out = {{"workload", s.workload},
               {"backend", s.backend},
               {"tsc_ghz", s.tsc_ghz},
+              {"core_ghz_measured", s.core_ghz},
               {"cpu",
                {{"name", cpu.name},
                 {"origin", cpu.origin},

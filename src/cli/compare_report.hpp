@@ -21,6 +21,7 @@ struct CompareSetting {
   MachineFacts machine;
   CompareCpu cpu;
   double tsc_ghz = 0;
+  double core_ghz = 0;  // measured around the measurements (span_core_ghz)
   FramePlacement prediction_frames = FramePlacement::kScattered;
   bool frames_given = false;  // --frames chose prediction_frames
 };

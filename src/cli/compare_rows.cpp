@@ -12,7 +12,7 @@ namespace memvirt {
 namespace {
 
 double to_ticks(double cycles, const SimContext& context) {
-  return cycles * context.tsc_ghz / context.cpu->core_ghz;
+  return cycles * context.tsc_ghz / context.core_ghz;
 }
 
 // The flags' machine with this command's CPU model in place of the one --cpu defaults to.

@@ -36,6 +36,7 @@ struct SimContext {
   const SimOptions* options = nullptr;
   std::shared_ptr<const CpuModel> cpu;
   double tsc_ghz = 0;
+  double core_ghz = 0;  // turns model cycles into ticks: the clock measured around the measurements
   FramePlacement prediction_frames = FramePlacement::kScattered;  // for the measured rows
   WorkloadSpec spec;
 };
