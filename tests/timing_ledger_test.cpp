@@ -2,6 +2,8 @@
 // charges what it caused, runs are reproducible, and a bad preset is refused by field name.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "sim/engine.hpp"
@@ -95,7 +97,7 @@ TEST(TimingPreset, TheMemoryChannelFieldIsRequired) {
 
 TEST(TimingPreset, ShapesNoMachineCouldHoldAreRefusedByName) {
   EXPECT_EQ(refusal(zen3_with([](auto& j) { j["caches"]["llc"]["size_kib"] = 4000000000.0; })),
-            "CPU preset my.json: field 'caches.llc.size_kib' must be at most 1048576 (1 GiB)");
+            "CPU preset my.json: field 'caches.llc.size_kib' must be at most 1048576");
   EXPECT_EQ(refusal(zen3_with([](auto& j) {
               j["caches"]["llc"]["size_kib"] = 8192;
               j["caches"]["llc"]["ways"] = 131072;
@@ -103,6 +105,46 @@ TEST(TimingPreset, ShapesNoMachineCouldHoldAreRefusedByName) {
             "CPU preset my.json: field 'caches.llc.ways' must be at most 65536");
   EXPECT_EQ(refusal(zen3_with([](auto& j) { j["tlb"]["l2"]["4k"]["entries"] = 4194304; })),
             "CPU preset my.json: field 'tlb.l2.4k.entries' must be at most 1048576");
+}
+
+TEST(TimingPreset, EveryFieldThatSizesALoopOrSumsCyclesIsBounded) {
+  // A prefetch degree of 2^32-1 would hang a sequential run; a latency near 2^32 would wrap sums.
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["caches"]["prefetch_degree"] = 4294967295.0; })),
+            "CPU preset my.json: field 'caches.prefetch_degree' must be at most 64");
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["caches"]["prefetch_degree"] = 1e6; })),
+            "CPU preset my.json: field 'caches.prefetch_degree' must be at most 64");
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["caches"]["l1d"]["latency_cycles"] = 4e9; })),
+            "CPU preset my.json: field 'caches.l1d.latency_cycles' must be at most 10000000");
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["virt"]["shadow_fault_cycles"] = 1e8; })),
+            "CPU preset my.json: field 'virt.shadow_fault_cycles' must be at most 10000000");
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["walk"]["start_cycles"] = 1e8; })),
+            "CPU preset my.json: field 'walk.start_cycles' must be at most 10000000");
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["core_ghz"] = 1e9; })),
+            "CPU preset my.json: field 'core_ghz' must be at most 100");
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["caches"]["prefetch_degree"] = 64; })), "accepted");
+}
+
+TEST(TimingPreset, AHugeCountSaysHowLargeItMayBeNotThatItIsNoWholeNumber) {
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["tlb"]["l1"]["4k"]["entries"] = 1e12; })),
+            "CPU preset my.json: field 'tlb.l1.4k.entries' must be at most 1048576");
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["tlb"]["l1"]["4k"]["entries"] = 63.5; })),
+            "CPU preset my.json: field 'tlb.l1.4k.entries' must be a whole number");
+}
+
+TEST(TimingPreset, ACacheOfSizeZeroIsRefusedByName) {
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["caches"]["l1d"]["size_kib"] = 0; })),
+            "CPU preset my.json: field 'caches.l1d.size_kib' must be at least 1");
+}
+
+TEST(TimingPreset, ADirectoryGivenAsAPresetIsCalledADirectory) {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  try {
+    load_cpu_model(dir);
+    ADD_FAILURE() << "accepted a directory";
+  } catch (const PresetError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "CPU preset '" + dir + "' is a directory, not a preset file");
+  }
 }
 
 TEST(TimingPreset, TreePlruWithWaysThatAreNoPowerOfTwoIsRefusedByName) {

@@ -35,8 +35,11 @@ class PresetReader {
     if (v.get<double>() < 0) fail(path, "must not be negative");
     return v.get<double>();
   }
-  uint32_t count(const std::string& path) const {
+  // A whole number from 0 to `max`: every count sizes a structure or a loop, or is a latency
+  // that is summed, so each has a bound far above any real machine's.
+  uint32_t count(const std::string& path, uint32_t max) const {
     const double v = number(path);
+    if (v > max) fail(path, fmt::format("must be at most {}", max));
     if (v != static_cast<double>(static_cast<uint32_t>(v))) fail(path, "must be a whole number");
     return static_cast<uint32_t>(v);
   }
@@ -65,10 +68,13 @@ ReplacementKind replacement(const PresetReader& r, const std::string& path) {
 constexpr uint32_t kMaxEntries = 1u << 20;
 constexpr uint32_t kMaxCacheKib = 1u << 20;
 constexpr uint32_t kMaxWays = 65536;  // what an LRU rank of 16 bits can order
+// A latency or cost of ten million cycles is milliseconds: beyond any cache, walk or VM exit.
+constexpr uint32_t kMaxCycles = 10'000'000;
+// Lines a prefetcher runs ahead: real ones stay within a page (64 lines).
+constexpr uint32_t kMaxPrefetchDegree = 64;
 
 void check_ways(const PresetReader& r, const std::string& path, uint32_t ways,
                 ReplacementKind kind) {
-  if (ways > kMaxWays) r.fail(path, fmt::format("must be at most {}", kMaxWays));
   if (kind == ReplacementKind::kTreePlru && (ways & (ways - 1)) != 0)
     r.fail(path, "must be a power of two for \"plru\" replacement");
 }
@@ -76,13 +82,13 @@ void check_ways(const PresetReader& r, const std::string& path, uint32_t ways,
 // {entries, ways} as sets x ways; zero entries (with `optional`) means no such structure.
 SetAssocGeometry geometry(const PresetReader& r, const std::string& path, bool optional,
                           ReplacementKind kind) {
-  const uint32_t entries = r.count(path + ".entries");
-  const uint32_t ways = r.count(path + ".ways");
+  const uint32_t entries = r.count(path + ".entries", kMaxEntries);
+  const uint32_t ways = r.count(path + ".ways", kMaxWays);
   if (entries == 0 && optional) return {0, 0, kind};
-  if (entries == 0 || ways == 0) r.fail(path + ".entries", "must be at least 1");
+  if (entries == 0) r.fail(path + ".entries", "must be at least 1");
+  if (ways == 0) r.fail(path + ".ways", "must be at least 1");
   if (entries % ways != 0) r.fail(path + ".ways", "must divide the entries");
   check_ways(r, path + ".ways", ways, kind);
-  if (entries > kMaxEntries) r.fail(path + ".entries", fmt::format("must be at most {}", kMaxEntries));
   return {entries / ways, ways, kind};
 }
 
@@ -94,8 +100,8 @@ void read_tlb(const PresetReader& r, CpuModel& m) {
     m.tlb.l1[s] = geometry(r, std::string("tlb.l1.") + sizes[s], false, kind);
     m.tlb.l2[s] = geometry(r, std::string("tlb.l2.") + sizes[s], true, kind);
   }
-  m.tlb_l1_hit = r.count("tlb.l1_hit_cycles");
-  m.tlb_l2_hit = r.count("tlb.l2_hit_cycles");
+  m.tlb_l1_hit = r.count("tlb.l1_hit_cycles", kMaxCycles);
+  m.tlb_l2_hit = r.count("tlb.l2_hit_cycles", kMaxCycles);
 }
 
 PscConfig read_psc(const PresetReader& r, const std::string& path) {
@@ -107,7 +113,7 @@ PscConfig read_psc(const PresetReader& r, const std::string& path) {
 }
 
 void read_walk(const PresetReader& r, CpuModel& m) {
-  m.walk_start = r.count("walk.start_cycles");
+  m.walk_start = r.count("walk.start_cycles", kMaxCycles);
   m.psc = read_psc(r, "walk.pwc");
   m.nested_psc = read_psc(r, "walk.nested_pwc");
   m.nested_tlb = geometry(r, "walk.nested_tlb", true, ReplacementKind::kLru);
@@ -117,18 +123,18 @@ void read_caches(const PresetReader& r, CpuModel& m) {
   m.caches.replacement = replacement(r, "caches.replacement");
   for (const char* level : {"l1d", "l2", "llc"}) {
     const std::string p = std::string("caches.") + level;
-    const CacheLevelConfig c{uint64_t{r.count(p + ".size_kib")} * 1024, r.count(p + ".ways"),
-                             r.count(p + ".latency_cycles")};
-    if (c.size_bytes > uint64_t{kMaxCacheKib} * 1024)
-      r.fail(p + ".size_kib", fmt::format("must be at most {} (1 GiB)", kMaxCacheKib));
+    const CacheLevelConfig c{uint64_t{r.count(p + ".size_kib", kMaxCacheKib)} * 1024,
+                             r.count(p + ".ways", kMaxWays),
+                             r.count(p + ".latency_cycles", kMaxCycles)};
+    if (c.size_bytes == 0) r.fail(p + ".size_kib", "must be at least 1");
     if (c.ways == 0 || c.size_bytes % (uint64_t{64} * c.ways) != 0)
       r.fail(p + ".ways", "must be at least 1 and divide the size in lines");
     check_ways(r, p + ".ways", c.ways, m.caches.replacement);
     m.caches.levels.push_back(c);
   }
-  m.caches.memory_latency = r.count("caches.memory_latency_cycles");
-  m.caches.memory_line_cycles = r.count("caches.memory_line_cycles");
-  m.caches.prefetch_degree = r.count("caches.prefetch_degree");
+  m.caches.memory_latency = r.count("caches.memory_latency_cycles", kMaxCycles);
+  m.caches.memory_line_cycles = r.count("caches.memory_line_cycles", kMaxCycles);
+  m.caches.prefetch_degree = r.count("caches.prefetch_degree", kMaxPrefetchDegree);
 }
 
 // Optional: only a preset written by `memvirt calibrate` describes the machine it came from.
@@ -150,14 +156,17 @@ void read_host(const json& root, const PresetReader& r, CpuModel& m) {
 }
 
 void read_virt(const PresetReader& r, CpuModel& m) {
-  m.virt.vm_exit_entry = r.count("virt.vm_exit_entry_cycles");
-  m.virt.hypercall = r.count("virt.hypercall_cycles");
-  m.virt.guest_page_fault = r.count("virt.guest_page_fault_cycles");
-  m.virt.shadow_fault = r.count("virt.shadow_fault_cycles");
-  m.virt.shadow_sync = r.count("virt.shadow_sync_cycles");
+  m.virt.vm_exit_entry = r.count("virt.vm_exit_entry_cycles", kMaxCycles);
+  m.virt.hypercall = r.count("virt.hypercall_cycles", kMaxCycles);
+  m.virt.guest_page_fault = r.count("virt.guest_page_fault_cycles", kMaxCycles);
+  m.virt.shadow_fault = r.count("virt.shadow_fault_cycles", kMaxCycles);
+  m.virt.shadow_sync = r.count("virt.shadow_sync_cycles", kMaxCycles);
 }
 
 std::string read_file(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error))
+    throw PresetError(fmt::format("CPU preset '{}' is a directory, not a preset file", path));
   std::ifstream in(path);
   if (!in) throw PresetError(fmt::format("cannot read CPU preset '{}'", path));
   std::ostringstream text;
@@ -179,6 +188,8 @@ CpuModel parse_cpu_model(std::string_view text, const std::string& origin) {
   m.origin = origin;
   m.name = r.text("name");
   m.core_ghz = r.number("core_ghz");
+  // 0 states no clock: `sim` counts cycles only; what turns cycles into ticks refuses it.
+  if (m.core_ghz > 100) r.fail("core_ghz", "must be at most 100");
   read_tlb(r, m);
   read_walk(r, m);
   read_caches(r, m);

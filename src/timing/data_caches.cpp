@@ -106,7 +106,7 @@ void DataCaches::prefetch(uint64_t line, const CacheLoad& l) {
   }
 }
 
-uint32_t DataCaches::load(const CacheLoad& l) {
+uint64_t DataCaches::load(const CacheLoad& l) {
   const uint64_t line = l.addr.raw() >> kLineShift;
   const uint64_t index = index_of(line, l.frame);
   // Each level's set is a host-memory miss of its own when the simulated caches are large: ask
@@ -131,7 +131,7 @@ uint32_t DataCaches::load(const CacheLoad& l) {
     prefetch(line, l);
     last_line_ = line;
   }
-  return static_cast<uint32_t>(cycles);
+  return cycles;
 }
 
 }  // namespace memvirt

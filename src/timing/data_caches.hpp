@@ -71,8 +71,8 @@ class DataCaches {
   explicit DataCaches(const DataCacheConfig& config);
 
   // Loads the line; returns the cycles until the value is usable.
-  uint32_t load(const CacheLoad& l);
-  uint32_t load(HostPhys addr, bool demand = true) { return load({addr, 0, PageSize::k4K, demand}); }
+  uint64_t load(const CacheLoad& l);
+  uint64_t load(HostPhys addr, bool demand = true) { return load({addr, 0, PageSize::k4K, demand}); }
   // Starts bringing the sets `addr` maps to into the host's caches (no simulated effect).
   void prefetch_sets(HostPhys addr, PageSize frame = PageSize::k4K) const {
     prefetch_index(index_of(addr.raw() >> kLineShift, frame));
