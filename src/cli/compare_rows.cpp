@@ -7,6 +7,7 @@
 #include "kvm/kvm_fd.hpp"
 #include "kvm/probe_runner.hpp"
 #include "sim/engine.hpp"
+#include "sim/error_text.hpp"
 
 namespace memvirt {
 namespace {
@@ -28,7 +29,7 @@ double simulate_cycles(const SimConfig& config, const WorkloadSpec& spec, const 
   try {
     return simulate(config, spec).cycles_per_access();
   } catch (const std::exception& e) {
-    throw std::runtime_error(fmt::format("simulating {}: {}", what, e.what()));
+    throw std::runtime_error(fmt::format("simulating {}: {}", what, error_text(e)));
   }
 }
 

@@ -15,8 +15,10 @@
 #include "cli/plot_command.hpp"
 #include "cli/sim_command.hpp"
 #include "cli/sweep_command.hpp"
+#include "cli/usage_error.hpp"
 #include "cli/version.hpp"
 #include "kvm/kvm_fd.hpp"
+#include "sim/error_text.hpp"
 
 namespace {
 
@@ -89,13 +91,17 @@ int main(int argc, char** argv) {
     } else {
       sim.run();
     }
+  } catch (const memvirt::UsageError& e) {
+    std::cout.flush();
+    fmt::print(stderr, "memvirt: usage error: {}\n", e.what());
+    return kExitUsage;
   } catch (const memvirt::KvmUnavailable& e) {
     std::cout.flush();
     fmt::print(stderr, "memvirt: no KVM: {}\n", e.what());
     return memvirt::kExitNoKvm;
   } catch (const std::exception& e) {
     std::cout.flush();
-    fmt::print(stderr, "memvirt: error: {}\n", e.what());
+    fmt::print(stderr, "memvirt: error: {}\n", memvirt::error_text(e));
     return kExitRuntimeError;
   } catch (...) {
     std::cout.flush();

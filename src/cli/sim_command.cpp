@@ -16,6 +16,9 @@
 #include "sim/counted_part.hpp"
 #include "sim/engine.hpp"
 #include "workload/spec.hpp"
+#include "sim/error_text.hpp"
+#include "sim/footprint.hpp"
+#include "cli/usage_error.hpp"
 
 namespace memvirt {
 namespace {
@@ -63,14 +66,30 @@ SimCommand::SimCommand(CLI::App& parent) {
       ->type_name("FILE");
 }
 
+// Every mode's machine, and the workload in it, checked before the first runs.
+void SimCommand::check_runs(const WorkloadSpec& spec) const {
+  for (PagingMode mode : parse_mode_list(modes_)) {
+    const SimConfig config = options_.config_for(mode);
+    try {
+      check_sim_config(config);
+      check_footprint(config, spec);
+    } catch (const std::invalid_argument& e) {
+      const std::string_view name = paging_mode_name(mode);
+      const std::string what = e.what();
+      throw UsageError(what.rfind(name, 0) == 0 ? what : fmt::format("{} mode: {}", name, what));
+    }
+  }
+}
+
 std::vector<RunResult> SimCommand::simulate_all(const WorkloadSpec& spec) const {
+  check_runs(spec);
   std::vector<RunResult> runs;
   for (PagingMode mode : parse_mode_list(modes_)) {
     try {
       runs.push_back(simulate(options_.config_for(mode), spec));
     } catch (const std::exception& e) {
       // Which of the runs failed matters: memory runs out under one mode and not another.
-      throw std::runtime_error(fmt::format("{} mode: {}", paging_mode_name(mode), e.what()));
+      throw std::runtime_error(fmt::format("{} mode: {}", paging_mode_name(mode), error_text(e)));
     }
   }
   return runs;

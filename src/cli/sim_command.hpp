@@ -22,6 +22,7 @@ class SimCommand {
   void run() const;
 
  private:
+  void check_runs(const WorkloadSpec& spec) const;  // throws UsageError
   std::vector<RunResult> simulate_all(const WorkloadSpec& spec) const;
 
   CLI::App* app_ = nullptr;

@@ -131,6 +131,7 @@ SweepLists SweepCommand::lists() const {
 void SweepCommand::run() const {
   if (!job_file_.empty()) return run_job();
   const SweepLists sweep = lists();
+  check_sweep_points(sweep);
   if (!emit_dir_.empty()) return emit_jobs(sweep);
   SweepResults results(sweep);
   std::vector<size_t> all(results.points().size());

@@ -7,6 +7,9 @@
 
 #include "cli/sim_options.hpp"
 #include "cli/validators.hpp"
+#include "cli/usage_error.hpp"
+#include "sim/footprint.hpp"
+#include "sim/machine.hpp"
 
 namespace memvirt {
 namespace {
@@ -116,6 +119,19 @@ SimConfig point_config(const std::vector<std::string>& shared_flags, const Sweep
   const std::optional<PagingMode> mode = parse_paging_mode(point.mode);
   if (!mode) throw std::invalid_argument(fmt::format("unknown paging mode '{}'", point.mode));
   return parse_machine(std::move(flags), *mode);
+}
+
+void check_sweep_points(const SweepLists& lists) {
+  for (const SweepPoint& point : cross_product(lists)) {
+    try {
+      const SimConfig config = point_config(lists.flags, point);
+      check_sim_config(config);
+      check_footprint(config, parse_workload_spec(point.workload));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(
+          fmt::format("configuration {} ({}): {}", point.index, point_label(point), e.what()));
+    }
+  }
 }
 
 std::vector<std::string> split_list(const std::string& list) {

@@ -33,6 +33,9 @@ bool cpu_flag_available();
 // The SimConfig `memvirt sim` would build for the point's mode from these flags. Throws
 // std::invalid_argument with CLI11's complaint if a flag is refused.
 SimConfig point_config(const std::vector<std::string>& shared_flags, const SweepPoint& point);
+// Every point's machine, and its workload in it, checked before the first runs: throws
+// UsageError naming the first configuration that cannot run.
+void check_sweep_points(const SweepLists& lists);
 
 // Splits the lists and puts each item in canonical form; the validators have checked them.
 std::vector<std::string> canonical_pages(const std::string& list);

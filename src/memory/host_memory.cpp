@@ -14,6 +14,7 @@ HostPhys HostMemory::allocate(PageSize size, FrameRole role) {
 }
 
 void HostMemory::free(HostPhys frame, PageSize size, FrameRole role) {
+  if (retiring_) return;
   assert(frame.aligned_to(page_bytes(size)));
   clear(frame, size);
   allocator_.free(frame, size);
@@ -46,6 +47,7 @@ std::vector<uint64_t> HostMemory::stored_in(uint64_t first, uint64_t count) cons
 }
 
 void HostMemory::clear(HostPhys frame, PageSize size) {
+  if (retiring_) return;
   for (uint64_t f : stored_in(frame.raw() >> 12, page_bytes(size) >> 12)) pages_.erase(f);
 }
 

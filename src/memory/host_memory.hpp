@@ -26,6 +26,12 @@ class HostMemory {
   // Frees the frame and forgets its bytes, so a reused frame reads as zeros.
   void free(HostPhys frame, PageSize size, FrameRole role);
 
+  // The machine is going away with this memory: from now on free() and clear() do nothing, so
+  // that the components' destructors, which hand their frames back, never allocate (a free list
+  // grows) or throw, even when the run ended because memory ran out.
+  void retire() { retiring_ = true; }
+  bool retiring() const { return retiring_; }
+
   // 8-byte entry access; `entry` must be 8-byte aligned. Unwritten memory reads as zero.
   uint64_t read(HostPhys entry) const {
     const StoredPage* p = pages_.find(entry.raw() >> 12);
@@ -51,6 +57,7 @@ class HostMemory {
   FrameAllocator<HostPhys> allocator_;
   PageMap pages_;
   std::array<uint64_t, kFrameRoleCount> role_bytes_{};
+  bool retiring_ = false;
 };
 
 }  // namespace memvirt

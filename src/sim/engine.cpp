@@ -5,6 +5,7 @@
 
 #include "sim/counted_part.hpp"
 #include "sim/warmup.hpp"
+#include "sim/footprint.hpp"
 
 namespace memvirt {
 namespace {
@@ -124,6 +125,7 @@ uint64_t run_spec(Machine& machine, const WorkloadSpec& spec,
 }
 
 RunResult simulate(const SimConfig& config, const WorkloadSpec& spec) {
+  check_footprint(config, spec);
   Machine machine(config);
   RunResult warm;
   const uint64_t warmed = run_spec(machine, spec, [&] { warm = machine.result(); });

@@ -1,9 +1,11 @@
 #include "sim/machine.hpp"
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <stdexcept>
 
-#include <fmt/format.h>
+#include "sim/footprint.hpp"
 
 namespace memvirt {
 namespace {
@@ -20,7 +22,9 @@ AccessType access_type(EventKind k) {
   }
 }
 
-void check(const SimConfig& c) {
+}  // namespace
+
+void check_sim_config(const SimConfig& c) {
   if (c.vms < 1 || c.vms > 64) throw std::invalid_argument("VMs must be 1 to 64");
   if (c.vcpus < 1 || c.vcpus > 64) throw std::invalid_argument("vCPUs must be 1 to 64");
   if (c.mode == PagingMode::kNative && c.vms > 1)
@@ -36,10 +40,10 @@ void check(const SimConfig& c) {
         page_size_name(c.page), page_size_name(c.page)));
 }
 
-}  // namespace
+Machine::~Machine() { mem_.retire(); }
 
 Machine::Machine(const SimConfig& config) : config_(config), mem_(HostMemoryConfig{config.host_memory}) {
-  check(config);
+  check_sim_config(config);
   cpus_.reserve(static_cast<size_t>(config.vcpus));
   // Frame placement is the machine's, not the CPU's: it reaches the caches through a copy.
   std::optional<CpuModel> cpu;

@@ -22,6 +22,10 @@ struct AccessOutcome {
 class Machine {
  public:
   explicit Machine(const SimConfig& config);
+  // Retires the host memory first: the components then go without handing frames back.
+  ~Machine();
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
 
   // Translates one access by `pid` of the running VM on the current CPU, resolving every fault
   // on the way, as the CPU, the hypervisor and the guest kernel would together.

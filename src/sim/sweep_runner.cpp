@@ -1,4 +1,5 @@
 #include "sim/sweep_runner.hpp"
+#include "sim/error_text.hpp"
 
 #include <fmt/format.h>
 
@@ -28,7 +29,7 @@ class SweepQueue {
         results_.set(point.index, std::move(row));
         finished_(point);
       } catch (const std::exception& e) {
-        fail(fmt::format("configuration {} ({}): {}", point.index, point_label(point), e.what()));
+        fail(fmt::format("configuration {} ({}): {}", point.index, point_label(point), error_text(e)));
       }
     }
   }

@@ -25,7 +25,9 @@ KvmEpt::KvmEpt(HostMemory& mem, int levels) : mem_(mem), levels_(levels) {
   mem_.clear(root_, PageSize::k4K);
 }
 
-KvmEpt::~KvmEpt() { free_tree(root_, levels_); }
+KvmEpt::~KvmEpt() {
+  if (!mem_.retiring()) free_tree(root_, levels_);
+}
 
 void KvmEpt::map(GuestPhys gpa, HostPhys frame, PageSize size) {
   const int leaf = leaf_level(size);

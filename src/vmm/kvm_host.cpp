@@ -50,7 +50,10 @@ KvmDomain::KvmDomain(KvmHost& host, uint16_t vm, uint32_t vmm_pid, Memslot slot)
     ept_ = std::make_unique<KvmEpt>(host.memory(), host.config().levels);
 }
 
-KvmDomain::~KvmDomain() { host_.release(pid_); }
+// When the whole machine goes, the VMM process's teardown is skipped: it would allocate.
+KvmDomain::~KvmDomain() {
+  if (!host_.memory().retiring()) host_.release(pid_);
+}
 
 std::optional<GuestMapping> KvmDomain::host_mapping(GuestPhys gpa) const {
   if (!slot_.contains(gpa)) return std::nullopt;

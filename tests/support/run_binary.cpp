@@ -1,5 +1,6 @@
 #include "support/run_binary.hpp"
 
+#include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,10 +33,14 @@ std::string shell_quote(const std::string& arg) {
 
 Outcome run_memvirt(const std::vector<std::string>& args) { return run_memvirt(args, {}); }
 
-Outcome run_memvirt(const std::vector<std::string>& args, const Environment& env) {
+namespace {
+
+// `prefix` is shell text of the test's own, run before the binary (never data).
+Outcome run_with_prefix(const std::string& prefix, const std::vector<std::string>& args,
+                        const Environment& env) {
   const fs::path err_path = scratch_file("memvirt-stderr");
   // env(1), since a quoted NAME=value is not an assignment to the shell.
-  std::string command = env.empty() ? "" : "env ";
+  std::string command = prefix + (env.empty() ? "" : "env ");
   for (const auto& [name, value] : env) command += shell_quote(name + "=" + value) + " ";
   command += shell_quote(MEMVIRT_BIN);
   for (const std::string& a : args) command += " " + shell_quote(a);
@@ -50,6 +55,16 @@ Outcome run_memvirt(const std::vector<std::string>& args, const Environment& env
   o.err = read_file(err_path);
   fs::remove(err_path);
   return o;
+}
+
+}  // namespace
+
+Outcome run_memvirt(const std::vector<std::string>& args, const Environment& env) {
+  return run_with_prefix("", args, env);
+}
+
+Outcome run_memvirt_in_memory(const std::vector<std::string>& args, uint64_t address_space_kib) {
+  return run_with_prefix(fmt::format("ulimit -v {} && exec ", address_space_kib), args, {});
 }
 
 }  // namespace memvirt::test

@@ -1,5 +1,6 @@
 #pragma once
 // Runs the real `memvirt` binary for the command-line tests and reads back what it wrote.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -29,5 +30,8 @@ Outcome run_memvirt(const std::vector<std::string>& args);
 // The same with `env` (name, value) set in the binary's environment, e.g. a home of its own.
 using Environment = std::vector<std::pair<std::string, std::string>>;
 Outcome run_memvirt(const std::vector<std::string>& args, const Environment& env);
+
+// The binary with its address space limited (`ulimit -v`), to see it run out of memory.
+Outcome run_memvirt_in_memory(const std::vector<std::string>& args, uint64_t address_space_kib);
 
 }  // namespace memvirt::test

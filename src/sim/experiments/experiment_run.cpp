@@ -11,6 +11,7 @@
 #include "sim/machine.hpp"
 #include "vmm/pv.hpp"
 #include "workload/workload.hpp"
+#include "sim/error_text.hpp"
 
 namespace memvirt {
 namespace {
@@ -78,7 +79,7 @@ ExperimentRun run_experiment(const SimConfig& config, const WorkloadSpec& spec,
     return warmed > 0 ? counted(collect(machine), start, warmed) : collect(machine);
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{} ({}): {}", label, format_workload_spec(spec),
-                                         e.what()));
+                                         error_text(e)));
   }
 }
 
