@@ -1,8 +1,12 @@
 // Runs that cannot fit are refused before they start, and a run that exhausts memory says which
 // memory ran out and what to change, with exit 1: never an abort, and never a crash in teardown.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <new>
 #include <string>
 
@@ -84,6 +88,60 @@ TEST(RunLimits, ARetiredHostMemoryNeitherFreesNorClears) {
   mem.clear(frame, PageSize::k4K);
   EXPECT_EQ(mem.read(frame), 42u);
   EXPECT_EQ(mem.bytes_in_use(), 4096u);
+}
+
+std::filesystem::path lackey_trace() {
+  const std::filesystem::path path = test::scratch_file("stdin-trace") += ".lackey";
+  std::ofstream out(path);
+  for (int i = 0; i < 64; ++i) out << " L " << std::hex << 0x10000000 + i * 4096 << ",8\n";
+  return path;
+}
+
+TEST(RunLimits, ATraceOnStdinWithSeveralModesIsRefusedNotSilentlyEmpty) {
+  const std::filesystem::path trace = lackey_trace();
+  const Outcome o = test::run_memvirt_reading(
+      {"sim", "--workload", "trace:-,format=lackey", "--json", "-"}, trace);
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_TRUE(contains(o.err, "is read as it comes (stdin or a pipe) and can feed one run, but 3 "
+                              "runs would read it"))
+      << o.err;
+  const Outcome vms = test::run_memvirt_reading(
+      {"sim", "--workload", "trace:-,format=lackey", "--mode", "nested", "--vms", "2"}, trace);
+  EXPECT_EQ(vms.exit_code, 2) << vms.err;
+  std::filesystem::remove(trace);
+}
+
+TEST(RunLimits, ATraceFromAFifoWithSeveralModesIsRefusedWithoutWaitingOnIt) {
+  const std::filesystem::path fifo = test::scratch_file("trace-fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // Nothing writes to the FIFO: opening it would block, so the refusal must come before.
+  const Outcome o = run_memvirt({"sim", "--workload", "trace:" + fifo.string() + ",format=lackey"});
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_TRUE(contains(o.err, "is read as it comes")) << o.err;
+  std::filesystem::remove(fifo);
+}
+
+TEST(RunLimits, ATraceOnStdinFeedsOneModeWhole) {
+  const std::filesystem::path trace = lackey_trace();
+  const Outcome o = test::run_memvirt_reading(
+      {"sim", "--workload", "trace:-,format=lackey", "--mode", "shadow", "--json", "-"}, trace);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const nlohmann::json report = nlohmann::json::parse(o.out);
+  EXPECT_EQ(report["results"][0]["accesses"].get<uint64_t>(), 64u);
+  std::filesystem::remove(trace);
+}
+
+TEST(RunLimits, ASweepReadingStdinMoreThanOnceIsRefused) {
+  const std::filesystem::path trace = lackey_trace();
+  const std::filesystem::path out = test::scratch_file("sweep-stdin") += ".json";
+  const Outcome o = test::run_memvirt_reading(
+      {"sweep", "--workload", "trace:-,format=lackey", "--mode", "native,nested", "-o",
+       out.string()},
+      trace);
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_TRUE(contains(o.err, "configuration 1 (")) << o.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  std::filesystem::remove(trace);
 }
 
 }  // namespace

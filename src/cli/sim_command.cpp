@@ -68,6 +68,13 @@ SimCommand::SimCommand(CLI::App& parent) {
 
 // Every mode's machine, and the workload in it, checked before the first runs.
 void SimCommand::check_runs(const WorkloadSpec& spec) const {
+  uint64_t opens = 0;
+  for (PagingMode mode : parse_mode_list(modes_)) opens += workload_opens(options_.config_for(mode));
+  try {
+    check_trace_reads(spec, opens);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
   for (PagingMode mode : parse_mode_list(modes_)) {
     const SimConfig config = options_.config_for(mode);
     try {

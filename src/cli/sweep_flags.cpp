@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 #include "cli/sim_options.hpp"
@@ -122,11 +123,14 @@ SimConfig point_config(const std::vector<std::string>& shared_flags, const Sweep
 }
 
 void check_sweep_points(const SweepLists& lists) {
+  std::map<std::string, uint64_t> opens;  // per workload: how often the sweep would open it
   for (const SweepPoint& point : cross_product(lists)) {
     try {
       const SimConfig config = point_config(lists.flags, point);
+      const WorkloadSpec spec = parse_workload_spec(point.workload);
       check_sim_config(config);
-      check_footprint(config, parse_workload_spec(point.workload));
+      check_footprint(config, spec);
+      check_trace_reads(spec, opens[point.workload] += workload_opens(config));
     } catch (const std::invalid_argument& e) {
       throw UsageError(
           fmt::format("configuration {} ({}): {}", point.index, point_label(point), e.what()));

@@ -37,14 +37,14 @@ namespace {
 
 // `prefix` is shell text of the test's own, run before the binary (never data).
 Outcome run_with_prefix(const std::string& prefix, const std::vector<std::string>& args,
-                        const Environment& env) {
+                        const Environment& env, const std::string& suffix = "") {
   const fs::path err_path = scratch_file("memvirt-stderr");
   // env(1), since a quoted NAME=value is not an assignment to the shell.
   std::string command = prefix + (env.empty() ? "" : "env ");
   for (const auto& [name, value] : env) command += shell_quote(name + "=" + value) + " ";
   command += shell_quote(MEMVIRT_BIN);
   for (const std::string& a : args) command += " " + shell_quote(a);
-  command += " 2>" + shell_quote(err_path.string());
+  command += " 2>" + shell_quote(err_path.string()) + suffix;
   Outcome o;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return o;
@@ -61,6 +61,10 @@ Outcome run_with_prefix(const std::string& prefix, const std::vector<std::string
 
 Outcome run_memvirt(const std::vector<std::string>& args, const Environment& env) {
   return run_with_prefix("", args, env);
+}
+
+Outcome run_memvirt_reading(const std::vector<std::string>& args, const fs::path& stdin_file) {
+  return run_with_prefix("", args, {}, " <" + shell_quote(stdin_file.string()));
 }
 
 Outcome run_memvirt_in_memory(const std::vector<std::string>& args, uint64_t address_space_kib) {

@@ -31,6 +31,10 @@ Outcome run_memvirt(const std::vector<std::string>& args);
 using Environment = std::vector<std::pair<std::string, std::string>>;
 Outcome run_memvirt(const std::vector<std::string>& args, const Environment& env);
 
+// The binary with `stdin_file` on its standard input.
+Outcome run_memvirt_reading(const std::vector<std::string>& args,
+                            const std::filesystem::path& stdin_file);
+
 // The binary with its address space limited (`ulimit -v`), to see it run out of memory.
 Outcome run_memvirt_in_memory(const std::vector<std::string>& args, uint64_t address_space_kib);
 
