@@ -76,5 +76,21 @@ TEST(MeasureCli, ListWalkAndRandomStillRunNatively) {
   }
 }
 
+TEST(MeasureCli, TimeoutStopsAGuestThatRunsTooLong) {
+  // 200 million random steps over 64 MiB take tens of seconds; the watchdog stops the run at 1 s.
+  const Outcome o = run_memvirt({"measure", "kvm", "--timeout", "1", "--repeats", "1",
+                                 "--workload", "listwalk:ws=64MiB,order=random,steps=200000000"});
+  if (o.exit_code == 3) GTEST_SKIP() << "needs /dev/kvm: " << o.err;
+  EXPECT_EQ(o.exit_code, 1) << o.err;
+  EXPECT_NE(o.err.find("watchdog: the guest ran past its bound of 1000 ms"), std::string::npos)
+      << o.err;
+}
+
+TEST(MeasureCli, TimeoutOutsideItsRangeIsAUsageError) {
+  EXPECT_EQ(run_memvirt({"measure", "kvm", "--timeout", "0", "--workload", "listwalk:ws=1MiB"})
+                .exit_code,
+            2);
+}
+
 }  // namespace
 }  // namespace memvirt

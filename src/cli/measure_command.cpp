@@ -93,6 +93,11 @@ void MeasureCommand::add_kvm(CLI::App& measure) {
                    "Host pages behind guest memory (default: 4k for 4k guest pages, else 2m THP)")
       ->type_name("4k|2m")
       ->check(host_page_validator());
+  kvm_->add_option("--timeout", timeout_s_,
+                   "Seconds a guest run may take before the watchdog stops it (exit 1)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1u, 86'400u))
+      ->capture_default_str();
 }
 
 void MeasureCommand::add_native(CLI::App& measure) {
@@ -130,6 +135,7 @@ void MeasureCommand::run_kvm() const {
   config.repeats = repeats_;
   config.page = *parse_page_size(guest_page_);
   config.host_backing = backing_for(host_page_, config.page);
+  config.watchdog = std::chrono::seconds(timeout_s_);
   const std::string backend = kvm_backend_name();
   const std::string workload = format_workload_spec(config.spec);
   const Measurement m = measure_in_guest(kvm, config);

@@ -36,6 +36,7 @@ class MeasureCommand {
   std::string page_ = "4k";
   unsigned repeats_ = 5;
   uint64_t seed_ = 1;
+  unsigned timeout_s_ = 120;  // the watchdog's bound on each guest run
   uint64_t count_ = 10000;
   std::string json_path_;
 };
