@@ -83,6 +83,29 @@ TEST(SweepWorkloads, WorkingSetRangeRunsEveryPowerOfTwo) {
   EXPECT_EQ(specs[3].rfind("random:ws=128KiB,", 0), 0u) << specs[3];
 }
 
+TEST(SweepWorkloads, WorkingSetRangeDoublesFromItsFirstSize) {
+  const std::vector<std::string> specs = expand_workload_list("random:ws=24B..100B,steps=5");
+  ASSERT_EQ(specs.size(), 3u);
+  EXPECT_EQ(specs[2].rfind("random:ws=96B,", 0), 0u) << specs[2];
+}
+
+TEST(SweepWorkloads, DotsInAnotherKeyAreThatKeysErrorNotTheWorkingSets) {
+  try {
+    expand_workload_list("listwalk:ws=1MiB,steps=1..5");
+    ADD_FAILURE() << "accepted a range in steps";
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("steps"), std::string::npos) << what;
+    EXPECT_EQ(what.find("'ws'"), std::string::npos) << what;
+  }
+}
+
+TEST(SweepWorkloads, ATraceFileNameIsNeverARange) {
+  const std::vector<std::string> specs = expand_workload_list("trace:/runs/ws=1..4/t.mvt");
+  ASSERT_EQ(specs.size(), 1u);
+  EXPECT_NE(specs[0].find("/runs/ws=1..4/t.mvt"), std::string::npos) << specs[0];
+}
+
 TEST(SweepWorkloads, RepeatedOrOrphanItemsAreErrors) {
   EXPECT_THROW(expand_workload_list("random:ws=1MiB,random:ws=1MiB"), std::invalid_argument);
   EXPECT_THROW(expand_workload_list("ws=1MiB,random"), std::invalid_argument);

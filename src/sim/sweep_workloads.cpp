@@ -35,20 +35,32 @@ std::vector<std::string> split_specs(std::string_view text) {
   }
 }
 
-// "listwalk:ws=16KiB..64KiB,steps=9" -> the same spec with ws=16KiB, 32KiB and 64KiB.
+// Where the value of the spec's `ws` key starts, or npos: the key itself, after the ':' or a ','
+// (a trace's file name may hold "ws=" as text, and is never a range).
+size_t ws_value_start(const std::string& spec) {
+  if (spec.starts_with("trace:")) return std::string::npos;
+  for (size_t at = spec.find("ws="); at != std::string::npos; at = spec.find("ws=", at + 1))
+    if (at > 0 && (spec[at - 1] == ':' || spec[at - 1] == ',')) return at + 3;
+  return std::string::npos;
+}
+
+// "listwalk:ws=16KiB..64KiB,steps=9" -> the same spec with ws=16KiB, 32KiB and 64KiB: doubling
+// from the first size while it is at most the second. A ".." elsewhere is the spec parser's to
+// refuse, naming its own key.
 std::vector<std::string> expand_ws_range(const std::string& spec) {
-  const size_t start = spec.find("ws=");
-  const size_t dots = spec.find("..");
-  if (dots == std::string::npos || start == std::string::npos || start > dots) return {spec};
-  const size_t value = start + 3;
-  const size_t end = std::min(spec.find(',', dots), spec.size());
-  const uint64_t lo = parse_size(std::string_view(spec).substr(value, dots - value));
-  const uint64_t hi = parse_size(std::string_view(spec).substr(dots + 2, end - dots - 2));
+  const size_t value = ws_value_start(spec);
+  if (value == std::string::npos) return {spec};
+  const size_t end = std::min(spec.find(',', value), spec.size());
+  const std::string_view ws = std::string_view(spec).substr(value, end - value);
+  const size_t dots = ws.find("..");
+  if (dots == std::string_view::npos) return {spec};
+  const uint64_t lo = parse_size(ws.substr(0, dots));
+  const uint64_t hi = parse_size(ws.substr(dots + 2));
   if (lo == 0 || lo > hi)
     throw std::invalid_argument(fmt::format("'{}': the range must run from 1 byte upwards", spec));
   std::vector<std::string> specs;
-  for (uint64_t ws = lo; ws <= hi && ws != 0; ws <<= 1)
-    specs.push_back(spec.substr(0, value) + format_size(ws) + spec.substr(end));
+  for (uint64_t size = lo; size <= hi && size != 0; size <<= 1)
+    specs.push_back(spec.substr(0, value) + format_size(size) + spec.substr(end));
   return specs;
 }
 
