@@ -108,5 +108,31 @@ TEST(TraceChampSim, CorruptXzFailsWithATraceError) {
   EXPECT_THROW(read_all(*t), TraceError);
 }
 
+std::vector<TraceRecord> read_xz(const std::string& packed) {
+  auto r = std::make_unique<ChampSimReader>(
+      std::make_unique<XzSource>(std::make_unique<MemorySource>(test::as_bytes(packed))));
+  return read_all(*r);
+}
+
+TEST(TraceChampSim, ConcatenatedAndPaddedXzStreamsAreReadWhole) {
+  const size_t one = read_xz(xz(sample())).size();
+  ASSERT_GT(one, 0u);
+  EXPECT_EQ(read_xz(xz(sample()) + std::string(8, '\0') + xz(sample())).size(), 2 * one);
+  EXPECT_EQ(read_xz(xz(sample()) + std::string(4, '\0')).size(), one);
+}
+
+TEST(TraceChampSim, BytesAfterTheXzStreamAreCalledThatNotATruncation) {
+  const std::string packed = xz(sample());
+  try {
+    read_xz(packed + "GARBAGE");
+    ADD_FAILURE() << "accepted trailing bytes";
+  } catch (const TraceError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("byte " + std::to_string(packed.size())), std::string::npos) << what;
+    EXPECT_NE(what.find("after the end of the xz stream"), std::string::npos) << what;
+    EXPECT_EQ(what.find("truncated"), std::string::npos) << what;
+  }
+}
+
 }  // namespace
 }  // namespace memvirt

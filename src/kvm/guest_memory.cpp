@@ -1,5 +1,6 @@
 #include "kvm/guest_memory.hpp"
 
+#include <fmt/format.h>
 #include <sys/mman.h>
 
 #include <cerrno>
@@ -9,6 +10,8 @@
 #include <string>
 #include <system_error>
 #include <utility>
+
+#include "workload/spec.hpp"
 
 namespace memvirt {
 namespace {
@@ -24,11 +27,14 @@ uint8_t* map_aligned(uint64_t bytes, HostBacking backing) {
   const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
   if (backing == HostBacking::kHugetlb) {
     void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, flags | MAP_HUGETLB, -1, 0);
-    if (p == MAP_FAILED) throw_errno("mmap(MAP_HUGETLB) of guest memory (is vm.nr_hugepages set?)");
+    if (p == MAP_FAILED)
+      throw_errno(fmt::format("mmap(MAP_HUGETLB) of {} for the workload (is vm.nr_hugepages set?)",
+                              format_size(bytes)));
     return static_cast<uint8_t*>(p);
   }
   void* p = mmap(nullptr, bytes + kAlign, PROT_READ | PROT_WRITE, flags, -1, 0);
-  if (p == MAP_FAILED) throw_errno("mmap of guest memory");
+  // The memory of the probe guest, or of the host process's own loop (`measure native`).
+  if (p == MAP_FAILED) throw_errno(fmt::format("mmap of {} for the workload", format_size(bytes)));
   const auto raw = reinterpret_cast<uintptr_t>(p);
   const uintptr_t aligned = (raw + kAlign - 1) & ~(kAlign - 1);
   if (aligned > raw) munmap(p, aligned - raw);

@@ -26,8 +26,14 @@ class XzSource final : public ByteSource {
   struct Decoder;  // liblzma's stream, kept out of this header
   std::unique_ptr<Decoder> dec_;
   std::vector<uint8_t> buf_;
+  uint64_t stream_start_ = 0;  // compressed offset of the stream being decoded
   bool in_done_ = false;
   bool finished_ = false;
+
+  void start_stream();
+  bool refill();  // false once the input has no more bytes
+  // After a stream's end: skips the zero padding xz allows; true if another stream follows.
+  bool next_stream();
 };
 
 }  // namespace memvirt
