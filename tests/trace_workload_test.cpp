@@ -61,7 +61,7 @@ TEST(TraceWorkloadEvents, MapsEachRegionOnceBeforeItsFirstAccess) {
   EXPECT_EQ(events[4].kind, EventKind::kExecute);
   EXPECT_EQ(events[5].kind, EventKind::kWrite);
   EXPECT_EQ(events[5].addr.raw(), 0x401100u);
-  EXPECT_EQ(w->skipped(), 1u);  // the kernel-half address
+  EXPECT_EQ(w->skipped_records(), 1u);  // the kernel-half address
 }
 
 TEST(TraceWorkloadEvents, GigabytePagesMapGigabyteRegions) {

@@ -45,6 +45,23 @@ void print_table(const std::string& workload, const std::vector<RunResult>& runs
             << sim_table(runs);
 }
 
+// A trace's records at or above 2^47 are left out: say how many (a warning when they are more
+// than 1% of the records), and fail a run that had nothing else.
+void report_skipped_records(const RunResult& r) {
+  if (!r.trace_skipped || *r.trace_skipped == 0) return;
+  const uint64_t skipped = *r.trace_skipped;
+  if (r.accesses + r.warmup == 0)
+    throw std::runtime_error(fmt::format(
+        "all {} of the trace's records are at or above 2^47 (kernel addresses, or a 5-level user "
+        "space): nothing was simulated",
+        skipped));
+  const double share = static_cast<double>(skipped) / static_cast<double>(skipped + r.accesses + r.warmup);
+  fmt::print(stderr,
+             "memvirt: {}: {} of the trace's records ({:.2f}%) are at or above 2^47 (kernel "
+             "addresses, or a 5-level user space) and were left out\n",
+             share > 0.01 ? "warning" : "note", skipped, 100 * share);
+}
+
 }  // namespace
 
 SimCommand::SimCommand(CLI::App& parent) {
@@ -109,6 +126,7 @@ void SimCommand::run() const {
   // The canonical spec names every key, defaults included, so the output says exactly what ran.
   const std::string workload = format_workload_spec(spec);
   const std::vector<RunResult> runs = simulate_all(spec);
+  report_skipped_records(runs.front());
   const nlohmann::json report = sim_report_json(workload, runs);
   if (json_to_stdout) {
     write_json(std::cout, report, "stdout");

@@ -78,7 +78,7 @@ json config_to_json(const SimConfig& c, const std::vector<RunResult>& runs) {
 }  // namespace
 
 json run_to_json(const RunResult& r) {
-  return {{"mode", std::string(paging_mode_name(r.config.mode))},
+  json row = {{"mode", std::string(paging_mode_name(r.config.mode))},
           {"model", std::string(vmm_model_name(r.config.model))},
           {"tlb_tag", std::string(tlb_tagging_name(r.config.tlb_tag))},
           {"vms", r.config.vms},
@@ -103,6 +103,8 @@ json run_to_json(const RunResult& r) {
           {"page_table_bytes", page_table_bytes_to_json(r)},
           {"cycles", cycles_to_json(r)},
           {"data_caches", caches_to_json(r)}};
+  if (r.trace_skipped) row["trace_skipped_records"] = *r.trace_skipped;
+  return row;
 }
 
 json sim_report_json(const std::string& workload, const std::vector<RunResult>& runs) {

@@ -6,11 +6,13 @@ namespace memvirt {
 
 // A field added to RunResult must be sorted here into the counts or the levels.
 static_assert(sizeof(RunResult) == sizeof(SimConfig) + 23 * sizeof(uint64_t) + sizeof(VmExitStats) +
-                                       sizeof(CycleLedger) + sizeof(DataCacheStats),
+                                       sizeof(CycleLedger) + sizeof(DataCacheStats) +
+                                       sizeof(std::optional<uint64_t>),
               "RunResult changed: say in counted_part() whether the new field is counted");
 
 RunResult counted_part(const RunResult& end, const RunResult& start, uint64_t warmed) {
-  RunResult r = end;  // config, levels (page-table bytes) and `timed` as at the end
+  // config, levels (page-table bytes), `timed` and the trace's skipped records as at the end
+  RunResult r = end;
   r.warmup = warmed;
   r.accesses -= start.accesses;
   r.segfaults -= start.segfaults;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <variant>
 
 #include "sim/counted_part.hpp"
 #include "sim/warmup.hpp"
@@ -103,24 +104,36 @@ uint64_t run_workloads(Machine& machine, std::vector<std::unique_ptr<Workload>>&
   return Streams(machine, workloads).run(accesses);
 }
 
+namespace {
+
+uint64_t skipped_by(const std::vector<std::unique_ptr<Workload>>& workloads) {
+  uint64_t n = 0;
+  for (const auto& w : workloads) n += w->skipped_records();
+  return n;
+}
+
+}  // namespace
+
 uint64_t run_spec(Machine& machine, const WorkloadSpec& spec,
-                  const std::function<void()>& counting_starts) {
+                  const std::function<void()>& counting_starts, uint64_t* skipped_records) {
   const SimConfig& config = machine.config();
   const WarmupPlan plan = plan_warmup(spec, config.page, config.warmup);
   std::vector<std::unique_ptr<Workload>> workloads;
   const int vms = config.mode == PagingMode::kNative ? 1 : config.vms;
   for (int vm = 0; vm < vms; ++vm)
     workloads.push_back(make_warm_workload(spec, WorkloadContext{config.page, config.seed}, plan));
+  uint64_t warmed = 0;
   if (plan.accesses == 0) {
     if (counting_starts) counting_starts();
     run_workloads(machine, workloads);
-    return 0;
+  } else {
+    Streams streams(machine, workloads);
+    streams.run(plan.accesses);
+    warmed = streams.accesses();
+    if (counting_starts) counting_starts();
+    streams.run(UINT64_MAX);
   }
-  Streams streams(machine, workloads);
-  streams.run(plan.accesses);
-  const uint64_t warmed = streams.accesses();
-  if (counting_starts) counting_starts();
-  streams.run(UINT64_MAX);
+  if (skipped_records) *skipped_records = skipped_by(workloads);
   return warmed;
 }
 
@@ -128,9 +141,12 @@ RunResult simulate(const SimConfig& config, const WorkloadSpec& spec) {
   check_footprint(config, spec);
   Machine machine(config);
   RunResult warm;
-  const uint64_t warmed = run_spec(machine, spec, [&] { warm = machine.result(); });
+  uint64_t skipped = 0;
+  const uint64_t warmed = run_spec(machine, spec, [&] { warm = machine.result(); }, &skipped);
   // Without a warm-up everything counts, the machine's start-of-day work included.
-  return warmed > 0 ? counted_part(machine.result(), warm, warmed) : machine.result();
+  RunResult r = warmed > 0 ? counted_part(machine.result(), warm, warmed) : machine.result();
+  if (std::holds_alternative<TraceSpec>(spec)) r.trace_skipped = skipped;
+  return r;
 }
 
 }  // namespace memvirt

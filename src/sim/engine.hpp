@@ -22,8 +22,10 @@ uint64_t run_workloads(Machine& machine, std::vector<std::unique_ptr<Workload>>&
 // One instance of `spec` per VM (one in native mode), run on `machine`: first the warm-up that
 // machine.config().warmup asks for (warmup.hpp), then `counting_starts` is called (also after
 // an empty warm-up), then the rest. Returns the accesses the warm-up simulated, over all VMs.
+// `skipped_records`, when given, receives the trace records the workloads could not simulate.
 uint64_t run_spec(Machine& machine, const WorkloadSpec& spec,
-                  const std::function<void()>& counting_starts = {});
+                  const std::function<void()>& counting_starts = {},
+                  uint64_t* skipped_records = nullptr);
 
 // A fresh machine running the spec in every VM, from the same seed: its counted part (all of
 // it when there is no warm-up, the machine's start-of-day work included).

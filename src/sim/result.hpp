@@ -1,6 +1,7 @@
 #pragma once
 // What one run of one mode measured: plain counters, read by the report layer.
 #include <cstdint>
+#include <optional>
 
 #include "sim/sim_config.hpp"
 #include "timing/data_caches.hpp"
@@ -37,6 +38,9 @@ struct RunResult {
   bool timed = false;            // a CPU model kept time: `cycles` holds the run's cycles
   CycleLedger cycles;            // summed over every CPU
   DataCacheStats caches;         // the data caches' loads (walk references included), every CPU
+  // A trace's records at or above 2^47 (kernel addresses, or 5-level user space), left out of
+  // the run, over the whole trace (warm-up included); empty for the generated workloads.
+  std::optional<uint64_t> trace_skipped;
 
   double cycles_per_access() const {
     return accesses ? static_cast<double>(cycles.total()) / static_cast<double>(accesses) : 0.0;

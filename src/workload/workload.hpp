@@ -26,6 +26,9 @@ class Workload {
   virtual ~Workload() = default;
   // Fills the front of `out`; returns how many events were written, 0 at the end.
   virtual size_t next(std::span<Event> out) = 0;
+  // Records of a recorded trace that could not be simulated (addresses beyond the user space);
+  // generators have none.
+  virtual uint64_t skipped_records() const { return 0; }
 };
 
 std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, const WorkloadContext& ctx);

@@ -29,7 +29,7 @@ class TraceWorkload final : public Workload {
   TraceWorkload(std::unique_ptr<TraceReader> reader, const WorkloadContext& ctx);
   size_t next(std::span<Event> out) override;
 
-  uint64_t skipped() const { return skipped_; }  // records above kTraceUserEnd
+  uint64_t skipped_records() const override { return skipped_; }  // at or above kTraceUserEnd
 
  private:
   void expand(const TraceRecord& r);
