@@ -26,13 +26,7 @@ using nlohmann::json;
 using namespace test;
 
 // A directory of its own for each test: ctest runs tests in parallel.
-fs::path scratch_dir(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("memvirt-sweep-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch_dir(const std::string& name) { return make_scratch_dir("memvirt-sweep-" + name); }
 
 // 3 working sets x 3 modes x 2 page sizes: small enough for a sanitizer build.
 std::vector<std::string> small_sweep(const fs::path& out, const std::string& threads) {

@@ -1,11 +1,9 @@
 #include "calibrate/validation.hpp"
 
 #include <fmt/format.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <map>
 #include <stdexcept>
 
@@ -22,26 +20,6 @@ using Order = ListWalkSpec::Order;
 std::string order_name(Order o) { return o == Order::kSeq ? "seq" : "random"; }
 
 std::string signed_percent(double e) { return fmt::format("{:+.1f}%", 100 * e); }
-
-// A temporary directory of ours, removed when done.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "memvirt-plot-XXXXXX").string();
-    if (!mkdtemp(templ.data())) throw std::runtime_error("cannot make a directory for the plot");
-    path_ = templ;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 }  // namespace
 
@@ -123,7 +101,8 @@ nlohmann::ordered_json validation_json(const std::vector<ValidationRow>& rows,
   return out;
 }
 
-std::string validation_plot_script(const std::vector<ValidationRow>& rows, const PlotOutput& out) {
+std::string validation_plot_script(const std::vector<ValidationRow>& rows,
+                                   const std::string& terminal) {
   // (page, order) -> npad -> rows, by working set.
   std::map<std::pair<int, int>, std::map<unsigned, std::vector<const ValidationRow*>>> panels;
   uint64_t lo = UINT64_MAX, hi = 0;
@@ -133,10 +112,9 @@ std::string validation_plot_script(const std::vector<ValidationRow>& rows, const
     lo = std::min(lo, r.point.ws);
     hi = std::max(hi, r.point.ws);
   }
-  std::string s = fmt::format(
-      "set terminal {} size 1200,{} noenhanced font 'sans,10'{}\nset output {}\n", out.terminal,
-      panels.size() > 2 ? 900 : 480, out.terminal == "svg" ? " dynamic background rgb 'white'" : "",
-      gnuplot_quote(out.path));
+  std::string s = fmt::format("set terminal {} size 1200,{} noenhanced font 'sans,10'{}\n",
+                              terminal, panels.size() > 2 ? 900 : 480,
+                              terminal == "svg" ? " dynamic background rgb 'white'" : "");
   std::string tics;
   for (uint64_t t : size_tics(lo, hi))
     tics += fmt::format("{}{} {}", tics.empty() ? "" : ", ", gnuplot_quote(format_size(t)), t);
@@ -176,15 +154,7 @@ void draw_validation_plot(const std::vector<ValidationRow>& rows, const std::str
     throw std::runtime_error(
         "--plot: gnuplot not found on PATH; install it, e.g. `apt-get "
         "install gnuplot-nox`");
-  const std::string terminal = terminal_for(path, *gnuplot);
-  const ScratchDir dir;
-  const std::filesystem::path picture =
-      dir.path() / (terminal == "svg" ? "validation.svg" : "validation.png");
-  run_gnuplot(validation_plot_script(rows, {picture.string(), terminal}));
-  std::error_code ec;
-  std::filesystem::copy_file(picture, path, std::filesystem::copy_options::overwrite_existing, ec);
-  if (ec)
-    throw std::runtime_error(fmt::format("--plot: cannot write '{}': {}", path, ec.message()));
+  render_picture(validation_plot_script(rows, terminal_for(path, *gnuplot)), path);
 }
 
 }  // namespace memvirt

@@ -46,9 +46,10 @@ nlohmann::ordered_json validation_json(const std::vector<ValidationRow>& rows,
 
 // Measured and predicted ticks against the working set (log2 axis), one panel per page size
 // and order, a measured and a predicted line per npad. The data goes in as numbers only.
-std::string validation_plot_script(const std::vector<ValidationRow>& rows, const PlotOutput& out);
-// Draws the picture at `path` (.svg or .png) with gnuplot: rendered into a file of a directory
-// of our own, then copied, so that the path never enters the script.
+// `terminal` as for curve_script; no output is set (render_picture takes gnuplot's stdout).
+std::string validation_plot_script(const std::vector<ValidationRow>& rows,
+                                   const std::string& terminal);
+// Draws the picture at `path` (.svg or .png) with gnuplot (render_picture).
 void draw_validation_plot(const std::vector<ValidationRow>& rows, const std::string& path);
 
 }  // namespace memvirt

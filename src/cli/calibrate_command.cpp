@@ -73,18 +73,6 @@ CLI::Validator pin_allowed_validator() {
       "", "pin_allowed_validator");
 }
 
-CLI::Validator picture_validator() {
-  return CLI::Validator(
-      [](std::string& v) -> std::string {
-        const auto ends = [&](const std::string& s) {
-          return v.size() > s.size() && v.compare(v.size() - s.size(), s.size(), s) == 0;
-        };
-        return ends(".svg") || ends(".png") ? ""
-                                            : fmt::format("'{}' ends in neither .svg nor .png", v);
-      },
-      "", "picture_validator");
-}
-
 std::unique_ptr<Progress> progress_for(size_t total) { return make_progress(total, 0, stderr); }
 
 RunOptions run_options(int pin, bool force, bool quick) {
@@ -141,7 +129,7 @@ CalibrateCommand::CalibrateCommand(CLI::App& parent) {
       ->check(pin_allowed_validator());
   app_->add_option("--plot", plot_, "With --validate: draw measured and predicted (gnuplot)")
       ->type_name("FILE.svg|FILE.png")
-      ->check(picture_validator());
+      ->check(picture_path_validator());
   app_->add_option("--json", json_,
                    "With --validate: also write the rows and summary ('-': stdout)")
       ->type_name("FILE");

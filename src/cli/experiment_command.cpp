@@ -13,6 +13,7 @@
 #include "cli/validators.hpp"
 #include "report/text_table.hpp"
 #include "sim/warmup.hpp"
+#include "text/message_quote.hpp"
 #include "workload/spec.hpp"
 
 namespace memvirt {
@@ -34,7 +35,7 @@ CLI::Validator experiment_name_validator() {
   return CLI::Validator(
       [](std::string& name) -> std::string {
         if (find_experiment(name)) return {};
-        return fmt::format("unknown experiment '{}'; the experiments are:\n{}", name,
+        return fmt::format("unknown experiment {}; the experiments are:\n{}", message_quote(name),
                            experiment_list());
       },
       "NAME");

@@ -13,6 +13,7 @@
 #include "kvm/backend.hpp"
 #include "kvm/kvm_fd.hpp"
 #include "kvm/measure.hpp"
+#include "text/message_quote.hpp"
 #include "workload/spec.hpp"
 
 namespace memvirt {
@@ -27,7 +28,8 @@ CLI::Validator host_page_validator() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
         if (text == "4k" || text == "2m") return "";
-        return fmt::format("'{}' is not a host page size here (expected 4k or 2m)", text);
+        return fmt::format("{} is not a host page size here (expected 4k or 2m)",
+                           message_quote(text));
       },
       "", "host page size");
 }

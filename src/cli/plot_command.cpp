@@ -6,10 +6,12 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "cli/validators.hpp"
 #include "report/plot_data.hpp"
 #include "report/plot_render.hpp"
 #include "report/plot_script.hpp"
 #include "sim/sweep_results.hpp"
+#include "text/message_quote.hpp"
 #include "workload/spec.hpp"
 
 namespace memvirt {
@@ -21,18 +23,6 @@ constexpr const char* kPlotFooter = R"(Examples:
 The curves: cycles per access (page-walk references per access when the results have no cycles)
 against working-set size, one line per mode and page size. The breakdown: one stacked bar per
 mode and page size at one working set (the largest unless --ws).)";
-
-CLI::Validator picture_path_validator() {
-  return CLI::Validator(
-      [](std::string& path) -> std::string {
-        const auto ends = [&path](const std::string& s) {
-          return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
-        };
-        if (ends(".svg") || ends(".png")) return "";
-        return fmt::format("'{}' ends in neither .svg nor .png", path);
-      },
-      "", "picture");
-}
 
 CLI::Validator size_validator() {
   return CLI::Validator(
@@ -73,11 +63,10 @@ PlotCommand::PlotCommand(CLI::App& parent) {
 
 std::string PlotCommand::script(const std::string& terminal) const {
   const nlohmann::json doc = read_results_document(input_);
-  const PlotOutput out{output_, terminal};
-  if (kind_ == "curve") return curve_script(curve_data(doc), out);
+  if (kind_ == "curve") return curve_script(curve_data(doc), terminal);
   std::optional<uint64_t> ws;
   if (!working_set_.empty()) ws = parse_size(working_set_);
-  return breakdown_script(breakdown_data(doc, ws), out);
+  return breakdown_script(breakdown_data(doc, ws), terminal);
 }
 
 void PlotCommand::run() const {
@@ -89,9 +78,11 @@ void PlotCommand::run() const {
   if (!script_path_.empty()) {
     std::ofstream out(script_path_);
     out << text;
-    if (!out.flush()) throw std::runtime_error(fmt::format("cannot write '{}'", script_path_));
+    if (!out.flush())
+      throw std::runtime_error(
+          fmt::format("cannot write {}", message_quote(script_path_, kMessagePathLimit)));
   }
-  run_gnuplot(text);  // without gnuplot: the script is saved, and this says what to install
+  render_picture(text, output_);  // without gnuplot: the script is saved, this says what to add
   std::cout << fmt::format("{}: {} plot of {}\n", output_, kind_, input_);
 }
 

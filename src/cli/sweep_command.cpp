@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -12,8 +13,11 @@
 #include "report/progress.hpp"
 #include "sim/engine.hpp"
 #include "sim/sweep_jobs.hpp"
+#include "sim/sweep_paths.hpp"
 #include "sim/sweep_runner.hpp"
 #include "sim/sweep_workloads.hpp"
+#include "text/message_quote.hpp"
+#include "text/shell_quote.hpp"
 #include "workload/spec.hpp"
 
 namespace memvirt {
@@ -75,6 +79,21 @@ class Checkpoint {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// The job directory goes into the comments of run-array.sh, where a newline would end the
+// comment and start a command; nothing else needs a plain name.
+CLI::Validator job_dir_validator() {
+  return CLI::Validator(
+      [](std::string& dir) -> std::string {
+        std::error_code error;  // a vanished working directory: emit_jobs will say so
+        const std::string full = fs::absolute(dir, error).string();
+        const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+        if (std::none_of(full.begin(), full.end(), control)) return "";
+        return fmt::format("{} holds a control character; give a plain directory name",
+                           message_quote(full, kMessagePathLimit));
+      },
+      "", "directory");
+}
+
 std::string self_path() {
   std::error_code error;
   const fs::path self = fs::read_symlink("/proc/self/exe", error);
@@ -104,7 +123,8 @@ SweepCommand::SweepCommand(CLI::App& parent) {
                  "Start over instead of keeping the rows already in the results file");
   app_->add_option("--emit-jobs", emit_dir_,
                    "Write one job file per configuration and a Slurm array script into DIR")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->check(job_dir_validator());
   app_->add_option("--job", job_file_, "Run the one configuration of a job file from --emit-jobs")
       ->type_name("FILE")
       ->excludes(app_->get_option("--workload"))
@@ -125,6 +145,7 @@ SweepLists SweepCommand::lists() const {
   lists.tlb_tags = canonical_tlb_tags(tlb_tags_);
   if (!cpus_.empty()) lists.cpus = split_list(cpus_);
   lists.flags = flags_.shared_flags();
+  make_paths_absolute(lists);
   return lists;
 }
 
@@ -182,8 +203,7 @@ void SweepCommand::emit_jobs(const SweepLists& lists) const {
     RunResult described;
     described.config = point_config(lists.flags, p);
     const fs::path job = job_path(dir, p.index, points.size());
-    const std::string command = fmt::format("{} sweep --job {} -o {}", memvirt, job.string(),
-                                            result_path(dir, p.index, points.size()).string());
+    const std::string command = job_command(memvirt, job, result_path(dir, p.index, points.size()));
     const nlohmann::json config = sim_report_json(p.workload, {described})["config"];
     write_file_atomically(job.string(), job_document(lists, p, config, command).dump(2) + "\n");
   }
@@ -192,11 +212,11 @@ void SweepCommand::emit_jobs(const SweepLists& lists) const {
   fs::permissions(script, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                   fs::perm_options::add);
   std::cout << fmt::format(
-      "{} jobs in {}\nrun them with: sbatch {}\n(or each as: {} sweep --job {} -o {})\n"
+      "{} jobs in {}\nrun them with: sbatch {}\n(or each as: {})\n"
       "then: {} merge -o results.json {}/result-*.json\n",
-      points.size(), dir.string(), script.string(), memvirt,
-      job_path(dir, 0, points.size()).string(), result_path(dir, 0, points.size()).string(),
-      memvirt, dir.string());
+      points.size(), message_escape(dir.string(), kMessagePathLimit), shell_quote(script.string()),
+      job_command(memvirt, job_path(dir, 0, points.size()), result_path(dir, 0, points.size())),
+      shell_quote(memvirt), shell_quote(dir.string()));
 }
 
 }  // namespace memvirt

@@ -11,6 +11,7 @@
 #include "cli/usage_error.hpp"
 #include "sim/footprint.hpp"
 #include "sim/machine.hpp"
+#include "text/message_quote.hpp"
 
 namespace memvirt {
 namespace {
@@ -37,7 +38,7 @@ CLI::Validator list_validator(CLI::Validator item, std::string name) {
         for (std::string one : split_list(text)) {
           if (one.empty()) return "empty item in the list";
           if (std::find(seen.begin(), seen.end(), one) != seen.end())
-            return fmt::format("'{}' given more than once", one);
+            return fmt::format("{} given more than once", message_quote(one));
           seen.push_back(one);
           if (std::string complaint = item(one); !complaint.empty()) return complaint;
         }
@@ -118,7 +119,8 @@ SimConfig point_config(const std::vector<std::string>& shared_flags, const Sweep
   flags.push_back("--tlb-tag=" + point.tlb_tag);
   if (!point.cpu.empty()) flags.push_back("--cpu=" + point.cpu);
   const std::optional<PagingMode> mode = parse_paging_mode(point.mode);
-  if (!mode) throw std::invalid_argument(fmt::format("unknown paging mode '{}'", point.mode));
+  if (!mode)
+    throw std::invalid_argument(fmt::format("unknown paging mode {}", message_quote(point.mode)));
   return parse_machine(std::move(flags), *mode);
 }
 

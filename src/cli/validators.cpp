@@ -12,6 +12,7 @@
 #include "arch/page_size.hpp"
 #include "sim/sim_config.hpp"
 #include "sim/warmup.hpp"
+#include "text/message_quote.hpp"
 #include "workload/spec.hpp"
 
 namespace memvirt {
@@ -47,11 +48,12 @@ PagingMode parse_one_mode(std::string_view item, const std::vector<PagingMode>& 
     throw std::invalid_argument("empty mode in the list (expected e.g. native,nested)");
   const std::optional<PagingMode> mode = parse_paging_mode(item);
   if (!mode) {
-    throw std::invalid_argument(
-        fmt::format("unknown paging mode '{}' (expected native, shadow, pv or nested)", item));
+    throw std::invalid_argument(fmt::format(
+        "unknown paging mode {} (expected native, shadow, pv or nested)", message_quote(item)));
   }
   if (std::find(seen.begin(), seen.end(), *mode) != seen.end())
-    throw std::invalid_argument(fmt::format("paging mode '{}' given more than once", item));
+    throw std::invalid_argument(
+        fmt::format("paging mode {} given more than once", message_quote(item)));
   return *mode;
 }
 
@@ -63,7 +65,7 @@ CLI::Validator choice_validator(Parse parse, std::string noun, std::string expec
   return complaint_validator(
       [parse, noun, expected](const std::string& text) -> std::string {
         if (parse(text)) return "";
-        return fmt::format("unknown {} '{}' (expected {})", noun, text, expected);
+        return fmt::format("unknown {} {} (expected {})", noun, message_quote(text), expected);
       },
       std::move(name));
 }
@@ -84,9 +86,11 @@ uint64_t parse_seed(std::string_view text) {
   uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec == std::errc::result_out_of_range)
-    throw std::invalid_argument(fmt::format("'{}' is too large (at most 2^64-1)", text));
+    throw std::invalid_argument(
+        fmt::format("{} is too large (at most 2^64-1)", message_quote(text)));
   if (ec != std::errc() || end != text.data() + text.size() || text.empty())
-    throw std::invalid_argument(fmt::format("'{}' is not a non-negative whole number", text));
+    throw std::invalid_argument(
+        fmt::format("{} is not a non-negative whole number", message_quote(text)));
   return value;
 }
 
@@ -100,7 +104,8 @@ CLI::Validator paging_levels_validator() {
   return complaint_validator(
       [](const std::string& text) -> std::string {
         if (text == "4" || text == "5") return "";
-        return fmt::format("'{}' is not a number of paging levels (expected 4 or 5)", text);
+        return fmt::format("{} is not a number of paging levels (expected 4 or 5)",
+                           message_quote(text));
       },
       "paging levels");
 }
@@ -135,9 +140,28 @@ CLI::Validator count_validator(int64_t lo, int64_t hi) {
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
         if (ec == std::errc() && end == text.data() + text.size() && value >= lo && value <= hi)
           return "";
-        return fmt::format("'{}' is not a whole number from {} to {}", text, lo, hi);
+        return fmt::format("{} is not a whole number from {} to {}", message_quote(text), lo, hi);
       },
       "count");
+}
+
+// gnuplot never sees the path (the picture comes back on its stdout), but a name with a newline
+// or an escape sequence in it is a mistake or a trap, and messages would show it.
+CLI::Validator picture_path_validator() {
+  return complaint_validator(
+      [](const std::string& path) -> std::string {
+        const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+        if (std::any_of(path.begin(), path.end(), control))
+          return fmt::format("{} holds a control character; give a plain file name",
+                             message_quote(path, kMessagePathLimit));
+        const auto ends = [&path](std::string_view s) {
+          return path.size() > s.size() && path.ends_with(s);
+        };
+        if (ends(".svg") || ends(".png")) return "";
+        return fmt::format("{} ends in neither .svg nor .png",
+                           message_quote(path, kMessagePathLimit));
+      },
+      "picture");
 }
 
 CLI::Validator measurable_workload_validator(std::string command) {

@@ -29,6 +29,7 @@ CLI::Validator vmm_model_validator();      // xen, kvm
 CLI::Validator tlb_tag_validator();        // none, asid1, asid, vpid, vpid+pcid
 CLI::Validator frames_validator();         // in-order, scattered
 CLI::Validator count_validator(int64_t lo, int64_t hi);  // a whole number in [lo, hi]
+CLI::Validator picture_path_validator();  // FILE.svg or FILE.png, no control characters
 // A spec that `command` (measure, compare) can run for real: listwalk or random. Goes after
 // workload_spec_validator(), so a malformed spec is reported as such, not as unmeasurable.
 CLI::Validator measurable_workload_validator(std::string command);

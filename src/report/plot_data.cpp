@@ -43,6 +43,15 @@ std::vector<std::string> labels(const std::vector<RowIdentity>& ids) {
   return out;
 }
 
+// A row's working set; a file from elsewhere may hold anything there, and a fraction or a
+// negative number converted to an unsigned integer would be undefined.
+uint64_t row_working_set(const json& row) {
+  const json& ws = row.at("working_set_bytes");
+  if (!ws.is_number_unsigned())
+    throw std::runtime_error("a row's \"working_set_bytes\" is not a whole number of bytes");
+  return ws.get<uint64_t>();
+}
+
 bool has_cycles(const json& rows) {
   return std::all_of(rows.begin(), rows.end(), [](const json& row) {
     return row.contains("cycles") && row["cycles"].contains("by_category");
@@ -61,7 +70,9 @@ double per_access(const json& row, bool cycles) {
 // What the rows count, for the axis: a picture of steady state says so, and so does one of
 // first touches (a row written before warm-up existed has no "warmup": it counted everything).
 std::string counting(const json& rows) {
-  const auto warm = [](const json& row) { return row.value("warmup", uint64_t{0}) > 0; };
+  const auto warm = [](const json& row) {
+    return row.contains("warmup") && row["warmup"].is_number() && row["warmup"].get<double>() > 0;
+  };
   if (std::all_of(rows.begin(), rows.end(), warm)) return "steady state";
   if (std::none_of(rows.begin(), rows.end(), warm)) return "from the first touch";
   return "warm-up differs between rows";
@@ -76,7 +87,7 @@ const json& rows_of(const json& doc) {
 uint64_t chosen_working_set(const json& rows, std::optional<uint64_t> wanted) {
   uint64_t largest = 0;
   for (const json& row : rows) {
-    const auto ws = row.at("working_set_bytes").get<uint64_t>();
+    const uint64_t ws = row_working_set(row);
     if (wanted && ws == *wanted) return ws;
     largest = std::max(largest, ws);
   }
@@ -135,7 +146,7 @@ CurveData curve_data(const nlohmann::json& doc) {
     const auto [it, added] = series_of.emplace(titles[i], data.series.size());
     if (added) data.series.push_back({titles[i], {}});
     data.series[it->second].points.push_back(
-        {rows[i].at("working_set_bytes").get<uint64_t>(), per_access(rows[i], cycles)});
+        {row_working_set(rows[i]), per_access(rows[i], cycles)});
   }
   for (CurveSeries& s : data.series)
     std::sort(s.points.begin(), s.points.end(), [](const CurvePoint& a, const CurvePoint& b) {
@@ -151,7 +162,7 @@ BreakdownData breakdown_data(const nlohmann::json& doc, std::optional<uint64_t> 
   json rows = json::array();
   std::vector<RowIdentity> ids;
   for (const json& row : all) {
-    if (row.at("working_set_bytes").get<uint64_t>() != ws) continue;
+    if (row_working_set(row) != ws) continue;
     rows.push_back(row);
     ids.push_back(identity(row));
   }

@@ -11,12 +11,15 @@ namespace memvirt {
 namespace {
 
 // Both terminals as plain text (noenhanced): a spec's '_' or '^' must not become a subscript.
-std::string preamble(const PlotOutput& out, int width, int height) {
-  const std::string options = out.terminal == "svg" ? "dynamic background rgb 'white'" : "";
+// No `set output`: the picture goes to gnuplot's stdout, which render_picture points at the file,
+// so no path ever becomes script text.
+std::string preamble(const std::string& terminal, int width, int height) {
+  const std::string options = terminal == "svg" ? "dynamic background rgb 'white'" : "";
   return fmt::format(
-      "set terminal {} size {},{} noenhanced font 'sans,11' {}\nset output {}\n"
+      "# The picture goes to stdout: gnuplot THIS-FILE > PICTURE\n"
+      "set terminal {} size {},{} noenhanced font 'sans,11' {}\n"
       "set grid ytics lc rgb '#dddddd'\nset border 3\nset tics nomirror\n",
-      out.terminal, width, height, options, gnuplot_quote(out.path));
+      terminal, width, height, options);
 }
 
 std::string x_axis(const CurveData& data) {
@@ -42,16 +45,15 @@ std::string data_block(const std::string& name, const CurveSeries& s) {
   return text + "EOD\n";
 }
 
-}  // namespace
-
-std::string gnuplot_quote(const std::string& text) {
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') quoted += '\\';
-    quoted += c;
-  }
-  return quoted + "\"";
+// The bars of a histogram stand at x = 0, 1, 2, ...
+std::string bar_tics(const std::vector<BreakdownBar>& bars) {
+  std::string tics;
+  for (size_t i = 0; i < bars.size(); ++i)
+    tics += fmt::format("{}{} {}", i == 0 ? "" : ", ", gnuplot_quote(bars[i].label), i);
+  return tics;
 }
+
+}  // namespace
 
 std::vector<uint64_t> size_tics(uint64_t lo, uint64_t hi) {
   if (hi == 0) return {};
@@ -63,8 +65,8 @@ std::vector<uint64_t> size_tics(uint64_t lo, uint64_t hi) {
   return tics;
 }
 
-std::string curve_script(const CurveData& data, const PlotOutput& out) {
-  std::string script = preamble(out, 1000, 620) + x_axis(data);
+std::string curve_script(const CurveData& data, const std::string& terminal) {
+  std::string script = preamble(terminal, 1000, 620) + x_axis(data);
   script += fmt::format("set ylabel {}\nset yrange [0:*]\nset title {}\n",
                         gnuplot_quote(data.y_label), gnuplot_quote(data.workload));
   script += "set key outside right top\nset style data linespoints\n";
@@ -78,27 +80,24 @@ std::string curve_script(const CurveData& data, const PlotOutput& out) {
   return script + plot + "\n";
 }
 
-std::string breakdown_script(const BreakdownData& data, const PlotOutput& out) {
-  std::string script = preamble(out, 1000, 620);
+std::string breakdown_script(const BreakdownData& data, const std::string& terminal) {
+  std::string script = preamble(terminal, 1000, 620);
   script += fmt::format("set title {}\nset ylabel {}\nset yrange [0:*]\n",
                         gnuplot_quote(data.title), gnuplot_quote(data.y_label));
   script +=
       "set style data histograms\nset style histogram rowstacked\n"
       "set style fill solid 0.85 border -1\nset boxwidth 0.7\n"
-      "set key outside right top\nset xtics rotate by -30\n";
-  script += "$bars << EOD\nconfiguration";
-  for (const std::string& c : data.categories) script += " " + gnuplot_quote(c);
-  script += "\n";
-  for (const BreakdownBar& bar : data.bars) {
-    script += gnuplot_quote(bar.label);
-    for (double part : bar.parts) script += fmt::format(" {}", part);
-    script += "\n";
-  }
+      "set key outside right top\n";
+  // Only numbers in the data block; the labels are string constants in the commands.
+  script += fmt::format("set xtics rotate by -30 ({})\n", bar_tics(data.bars));
+  script += "$bars << EOD\n";
+  for (const BreakdownBar& bar : data.bars)
+    script += fmt::format("{}\n", fmt::join(bar.parts, " "));
   script += "EOD\n";
   std::string plot;
   for (size_t c = 0; c < data.categories.size(); ++c)
-    plot += fmt::format("{}$bars using {}{} title columnheader({})", plot.empty() ? "plot " : ", ",
-                        c + 2, c == 0 ? ":xtic(1)" : "", c + 2);
+    plot += fmt::format("{}$bars using {} title {}", plot.empty() ? "plot " : ", ", c + 1,
+                        gnuplot_quote(data.categories[c]));
   return script + plot + "\n";
 }
 

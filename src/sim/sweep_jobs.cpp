@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
+
+#include "text/shell_quote.hpp"
 
 namespace memvirt {
 namespace {
@@ -26,6 +30,18 @@ nlohmann::json point_json(const SweepPoint& p) {
           {"page", p.page},
           {"tlb_tag", p.tlb_tag},
           {"cpu", p.cpu}};
+}
+
+// Slurm reads #SBATCH lines itself, with its own quoting, and expands % in file names: only a
+// directory of plain characters goes there. Otherwise the task logs stay where Slurm puts them.
+std::string slurm_output_line(const std::string& dir) {
+  const auto plain = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           (c != '\0' && std::strchr("/._+-", c) != nullptr);
+  };
+  if (std::all_of(dir.begin(), dir.end(), plain))
+    return fmt::format("#SBATCH --output={}/slurm-%A_%a.out\n", dir);
+  return "# (no --output: this directory's name has characters an #SBATCH line cannot carry)\n";
 }
 
 }  // namespace
@@ -66,25 +82,36 @@ SweepJob read_job(const std::string& path) {
   return job;
 }
 
+std::string job_command(const std::string& memvirt, const std::filesystem::path& job,
+                        const std::filesystem::path& result) {
+  return fmt::format("{} sweep --job {} -o {}", shell_quote(memvirt), shell_quote(job.string()),
+                     shell_quote(result.string()));
+}
+
 std::string slurm_array_script(const std::filesystem::path& dir, size_t count,
                                const std::string& memvirt) {
   const std::string d = dir.string();
   return fmt::format(
       "#!/bin/bash\n"
       "# One Slurm array task per sweep configuration ({count} in all). Submit with\n"
-      "#   sbatch {d}/run-array.sh\n"
+      "#   sbatch {script}\n"
       "# and when every task has finished, join the results in configuration order:\n"
-      "#   memvirt merge -o results.json {d}/result-*.json\n"
+      "#   memvirt merge -o results.json {quoted}/result-*.json\n"
+      "# Every path here and in the job files is absolute: the tasks run from any directory.\n"
       "#SBATCH --job-name=memvirt-sweep\n"
       "#SBATCH --array=0-{last}\n"
       "#SBATCH --cpus-per-task=1\n"
-      "#SBATCH --output={d}/slurm-%A_%a.out\n"
+      "{output}"
       "set -euo pipefail\n"
-      "MEMVIRT=${{MEMVIRT:-{memvirt}}}\n"
+      "dir={quoted}\n"
+      "default_memvirt={memvirt}\n"
+      "MEMVIRT=${{MEMVIRT:-$default_memvirt}}\n"
       "id=$(printf '%0{digits}d' \"$SLURM_ARRAY_TASK_ID\")\n"
-      "exec \"$MEMVIRT\" sweep --job \"{d}/job-$id.json\" -o \"{d}/result-$id.json\"\n",
-      fmt::arg("count", count), fmt::arg("d", d), fmt::arg("last", count > 0 ? count - 1 : 0),
-      fmt::arg("memvirt", memvirt), fmt::arg("digits", index_digits(count)));
+      "exec \"$MEMVIRT\" sweep --job \"$dir/job-$id.json\" -o \"$dir/result-$id.json\"\n",
+      fmt::arg("count", count), fmt::arg("script", shell_quote(d + "/run-array.sh")),
+      fmt::arg("quoted", shell_quote(d)), fmt::arg("last", count > 0 ? count - 1 : 0),
+      fmt::arg("output", slurm_output_line(d)), fmt::arg("memvirt", shell_quote(memvirt)),
+      fmt::arg("digits", index_digits(count)));
 }
 
 }  // namespace memvirt

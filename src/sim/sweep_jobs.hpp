@@ -27,7 +27,11 @@ nlohmann::json job_document(const SweepLists& lists, const SweepPoint& point,
 // Reads and checks a job file; throws std::runtime_error naming the file and what is wrong.
 SweepJob read_job(const std::string& path);
 
-// DIR/run-array.sh: `sbatch DIR/run-array.sh` runs task i as `memvirt sweep --job ...`.
+// `memvirt sweep --job JOB -o RESULT` for /bin/sh, each path one quoted word.
+std::string job_command(const std::string& memvirt, const std::filesystem::path& job,
+                        const std::filesystem::path& result);
+// DIR/run-array.sh: `sbatch DIR/run-array.sh` runs task i as `memvirt sweep --job ...`. `dir`
+// and `memvirt` are absolute; `dir` holds no control character (comments name it).
 std::string slurm_array_script(const std::filesystem::path& dir, size_t count,
                                const std::string& memvirt);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "text/message_quote.hpp"
 #include "workload/spec.hpp"
 
 namespace memvirt {
@@ -26,7 +27,8 @@ std::vector<std::string> split_specs(std::string_view text) {
     if (starts_spec(item)) {
       specs.emplace_back(item);
     } else if (specs.empty()) {
-      throw std::invalid_argument(fmt::format("'{}' comes before any workload name", item));
+      throw std::invalid_argument(
+          fmt::format("{} comes before any workload name", message_quote(item)));
     } else {
       specs.back() += fmt::format(",{}", item);
     }
@@ -57,7 +59,8 @@ std::vector<std::string> expand_ws_range(const std::string& spec) {
   const uint64_t lo = parse_size(ws.substr(0, dots));
   const uint64_t hi = parse_size(ws.substr(dots + 2));
   if (lo == 0 || lo > hi)
-    throw std::invalid_argument(fmt::format("'{}': the range must run from 1 byte upwards", spec));
+    throw std::invalid_argument(
+        fmt::format("{}: the range must run from 1 byte upwards", message_quote(spec)));
   std::vector<std::string> specs;
   for (uint64_t size = lo; size <= hi && size != 0; size <<= 1)
     specs.push_back(spec.substr(0, value) + format_size(size) + spec.substr(end));
@@ -72,7 +75,8 @@ std::vector<std::string> expand_workload_list(std::string_view text) {
     for (const std::string& one : expand_ws_range(spec)) {
       std::string name = format_workload_spec(parse_workload_spec(one));
       if (std::find(canonical.begin(), canonical.end(), name) != canonical.end())
-        throw std::invalid_argument(fmt::format("workload '{}' given more than once", name));
+        throw std::invalid_argument(
+            fmt::format("workload {} given more than once", message_quote(name)));
       canonical.push_back(std::move(name));
     }
   }

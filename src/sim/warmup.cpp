@@ -5,6 +5,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "text/message_quote.hpp"
 #include "workload/measured_loop.hpp"
 
 namespace memvirt {
@@ -32,7 +33,7 @@ std::optional<uint64_t> parse_warmup(const std::string& text) {
   const auto [ptr, ec] = std::from_chars(text.data(), end, n);
   if (text.empty() || ec != std::errc() || ptr != end)
     throw std::invalid_argument(
-        fmt::format("'{}' is not a warm-up: give auto or a number of accesses", text));
+        fmt::format("{} is not a warm-up: give auto or a number of accesses", message_quote(text)));
   return n;
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "text/message_quote.hpp"
 #include "timing/cpu_presets.hpp"
 
 namespace memvirt {
@@ -49,7 +50,8 @@ class PresetReader {
     return v.get<std::string>();
   }
   [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-    throw PresetError(fmt::format("CPU preset {}: field '{}' {}", origin_, path, what));
+    throw PresetError(fmt::format("CPU preset {}: field '{}' {}",
+                                  message_escape(origin_, kMessagePathLimit), path, what));
   }
 
  private:
@@ -168,7 +170,9 @@ std::string read_file(const std::string& path) {
   if (std::filesystem::is_directory(path, error))
     throw PresetError(fmt::format("CPU preset '{}' is a directory, not a preset file", path));
   std::ifstream in(path);
-  if (!in) throw PresetError(fmt::format("cannot read CPU preset '{}'", path));
+  if (!in)
+    throw PresetError(
+        fmt::format("cannot read CPU preset {}", message_quote(path, kMessagePathLimit)));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -181,7 +185,9 @@ CpuModel parse_cpu_model(std::string_view text, const std::string& origin) {
   try {
     root = json::parse(text);
   } catch (const json::exception& e) {  // a syntax error, or a number too large for a double
-    throw PresetError(fmt::format("CPU preset {}: not valid JSON: {}", origin, e.what()));
+    throw PresetError(fmt::format("CPU preset {}: not valid JSON: {}",
+                                  message_escape(origin, kMessagePathLimit),
+                                  message_escape(e.what())));
   }
   const PresetReader r(root, origin);
   CpuModel m;
@@ -221,8 +227,8 @@ CpuModel load_cpu_model(std::string_view what) {
     if (p.name == what) return parse_cpu_model(p.text, fmt::format("preset {}", what));
   const std::string path(what);
   if (path.find('/') == std::string::npos && path.find(".json") == std::string::npos)
-    throw PresetError(fmt::format("no CPU preset '{}' (presets: {}; or give a .json file)", path,
-                                  fmt::join(cpu_preset_names(), ", ")));
+    throw PresetError(fmt::format("no CPU preset {} (presets: {}; or give a .json file)",
+                                  message_quote(path), fmt::join(cpu_preset_names(), ", ")));
   return parse_cpu_model(read_file(path), path);
 }
 

@@ -12,10 +12,13 @@
 #include <utility>
 #include <vector>
 
+#include "text/message_quote.hpp"
+
 namespace memvirt {
 namespace {
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+// Specs come from users and from results and job files: escaped and cut, whatever they hold.
+std::string quoted(std::string_view s) { return message_quote(s); }
 
 // The whole spec text, kept so that every error can quote it.
 class SpecText {

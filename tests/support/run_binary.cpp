@@ -18,17 +18,28 @@ fs::path scratch_file(const std::string& stem) {
          (stem + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
 }
 
+fs::path make_scratch_dir(const std::string& stem) {
+  const fs::path dir = fs::temp_directory_path() / (stem + "-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string shell_output(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  pclose(pipe);
+  return out;
+}
+
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-std::string shell_quote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
 }
 
 Outcome run_memvirt(const std::vector<std::string>& args) { return run_memvirt(args, {}); }

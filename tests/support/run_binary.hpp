@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "text/shell_quote.hpp"
+
 namespace memvirt::test {
 
 struct Outcome {
@@ -17,11 +19,14 @@ struct Outcome {
 // A file name no other test process uses: ctest runs tests in parallel.
 std::filesystem::path scratch_file(const std::string& stem);
 
+// A fresh, empty directory of that kind, for one test process.
+std::filesystem::path make_scratch_dir(const std::string& stem);
+
+// What /bin/sh -c `command` writes on stdout.
+std::string shell_output(const std::string& command);
+
 // The whole file, or "" if it cannot be opened.
 std::string read_file(const std::filesystem::path& path);
-
-// `arg` as one word for /bin/sh, whatever it contains.
-std::string shell_quote(const std::string& arg);
 
 // Runs memvirt with `args`. popen gives one pipe, for stdout; stderr goes through a scratch file,
 // so the two stay apart and stderr is never a terminal (no progress bar).

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "text/message_quote.hpp"
+
 namespace memvirt {
 namespace {
 
@@ -31,7 +33,7 @@ void ByteSource::seek(uint64_t) {
 
 FileSource::FileSource(const std::string& path) : ByteSource(path) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw os_error("cannot open trace " + path);
+  if (fd_ < 0) throw os_error("cannot open trace " + message_quote(path, kMessagePathLimit));
   size_ = regular_file_size(fd_);
 }
 

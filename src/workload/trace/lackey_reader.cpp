@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "text/message_quote.hpp"
 #include "workload/trace/trace_error.hpp"
 
 namespace memvirt {
@@ -18,9 +19,7 @@ int hex_digit(char c) {
   return -1;
 }
 
-std::string shown(std::string_view line) {
-  return "'" + std::string(line.substr(0, 40)) + (line.size() > 40 ? "...'" : "'");
-}
+std::string shown(std::string_view line) { return message_quote(line, 40); }
 
 // Parses "ADDR,SIZE" from `text` (starting at `column` of the line at `offset`).
 class Fields {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "text/message_quote.hpp"
 #include "workload/trace/trace_error.hpp"
 
 namespace memvirt {
@@ -81,7 +82,7 @@ void MvtReader::read_header() {
     const std::string_view text(reinterpret_cast<const char*>(name + 1), name[0]);
     const auto known = std::find(kKindNames.begin(), kKindNames.end(), text);
     if (known == kKindNames.end())
-      fail(at, "unknown record kind '" + std::string(text) + "' (known: read, write, execute)");
+      fail(at, "unknown record kind " + message_quote(text) + " (known: read, write, execute)");
     kinds_.kinds[code] = static_cast<TraceKind>(known - kKindNames.begin());
   }
 }

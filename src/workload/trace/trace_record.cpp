@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "text/message_quote.hpp"
 #include "workload/trace/trace_error.hpp"
 
 namespace memvirt {
@@ -19,7 +20,8 @@ const char* trace_kind_name(TraceKind kind) {
 }
 
 TraceError::TraceError(const std::string& source, uint64_t offset, const std::string& message)
-    : std::runtime_error(source + ": byte " + std::to_string(offset) + ": " + message),
+    : std::runtime_error(message_escape(source, kMessagePathLimit) + ": byte " +
+                         std::to_string(offset) + ": " + message),
       offset_(offset) {}
 
 }  // namespace memvirt
