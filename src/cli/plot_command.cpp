@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
+#include "report/output_file.hpp"
 #include "report/plot_data.hpp"
 #include "report/plot_render.hpp"
 #include "report/plot_script.hpp"
@@ -86,11 +86,8 @@ void PlotCommand::run() const {
     throw std::runtime_error(
         "gnuplot not found on PATH; install it, e.g. `apt-get install gnuplot-nox`");
   const std::string text = script(terminal_for(output_, gnuplot.value_or("")));
-  if (!script_path_.empty()) {
-    std::ofstream out(script_path_);
-    out << text;
-    if (!out.flush()) throw std::runtime_error(fmt::format("cannot write '{}'", script_path_));
-  }
+  if (!script_path_.empty())
+    write_file_atomically(script_path_, text, {{input_, "the results file to plot"}});
   run_gnuplot(text);  // without gnuplot: the script is saved, and this says what to install
   std::cout << fmt::format("{}: {} plot of {}\n", output_, kind_, input_);
 }

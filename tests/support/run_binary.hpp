@@ -1,5 +1,7 @@
 #pragma once
 // Runs the real `memvirt` binary for the command-line tests and reads back what it wrote.
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -29,5 +31,16 @@ Outcome run_memvirt(const std::vector<std::string>& args);
 // The same with `env` (name, value) set in the binary's environment, e.g. a home of its own.
 using Environment = std::vector<std::pair<std::string, std::string>>;
 Outcome run_memvirt(const std::vector<std::string>& args, const Environment& env);
+
+// Starts memvirt with `args` in the background (stdin, stdout and stderr on /dev/null), for a
+// test that signals it; -1 if it could not be started.
+pid_t start_memvirt(const std::vector<std::string>& args);
+// Waits for `pid` to end; its raw wait status.
+int wait_for(pid_t pid);
+
+// The names in `dir` that hold ".tmp.": temporaries of an output that was not completed.
+std::vector<std::string> temporaries_in(const std::filesystem::path& dir);
+// Waits up to `seconds` for a temporary to appear in `dir`: the run has opened its output.
+bool wait_for_temporary(const std::filesystem::path& dir, double seconds);
 
 }  // namespace memvirt::test
