@@ -253,8 +253,8 @@ TEST(CalibratePreset, LoadFilesParse) {
 TEST(CalibratePreset, AtomicWriteReplacesTheFileAndLeavesNoTemporary) {
   const fs::path dir = test::scratch_file("calibrate-atomic");
   const fs::path file = dir / "sub" / "host.json";
-  write_file_atomically(file, "first\n");
-  write_file_atomically(file, "second\n");
+  write_preset_file(file, "first\n");
+  write_preset_file(file, "second\n");
   EXPECT_EQ(test::read_file(file), "second\n");
   size_t entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(file.parent_path())) ++entries;
@@ -265,7 +265,7 @@ TEST(CalibratePreset, AtomicWriteReplacesTheFileAndLeavesNoTemporary) {
 TEST(CalibratePreset, FailedWriteLeavesTheOldFileAlone) {
   const fs::path dir = test::scratch_file("calibrate-atomic-fail");
   fs::create_directories(dir / "host.json" / "occupied");  // a directory where the file goes
-  EXPECT_THROW(write_file_atomically(dir / "host.json", "new\n"), std::runtime_error);
+  EXPECT_THROW(write_preset_file(dir / "host.json", "new\n"), std::runtime_error);
   EXPECT_TRUE(fs::is_directory(dir / "host.json" / "occupied"));
   size_t entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;

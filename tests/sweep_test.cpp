@@ -278,7 +278,7 @@ TEST(SweepCli, ResultsOfOtherMachineFlagsAreNotOverwritten) {
   std::vector<std::string> other = sweep;
   other.insert(other.end(), {"--seed", "9"});
   const Outcome o = run_memvirt(other);
-  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.err.find("--seed=9"), std::string::npos) << o.err;
   other.push_back("--no-resume");
   EXPECT_EQ(run_memvirt(other).exit_code, 0);

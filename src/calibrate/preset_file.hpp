@@ -1,13 +1,12 @@
 #pragma once
-// Writing the calibrated preset so that a failure never leaves a half-written file: the text goes
-// to a temporary file in the same directory, is flushed to disk, then renamed over the target.
+// Writing the calibrated preset: through the one output helper (temporary file, fsync, rename),
+// into a directory made first if needed, since the host preset's usually does not exist yet.
 #include <filesystem>
 #include <string>
 
 namespace memvirt {
 
-// Creates the directory (and its parents) if needed. Throws std::runtime_error naming the path
-// and the reason; the target is then untouched.
-void write_file_atomically(const std::filesystem::path& path, const std::string& text);
+// Throws std::runtime_error naming the path and the reason; the target is then untouched.
+void write_preset_file(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace memvirt

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -19,6 +18,7 @@
 #include "calibrate/structure_fields.hpp"
 #include "calibrate/validation.hpp"
 #include "cli/json_output.hpp"
+#include "cli/run_inputs.hpp"
 #include "cli/validators.hpp"
 #include "kvm/host_cpu.hpp"
 #include "timing/cpu_model.hpp"
@@ -95,6 +95,7 @@ std::shared_ptr<const CpuModel> with_host_facts(CpuModel cpu, double tsc_ghz) {
 
 // Fails at once, before minutes of measuring, if the preset could not be written there.
 void check_writable(const std::filesystem::path& path) {
+  refuse_unsafe_output(path, {});
   std::error_code ec;
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   std::filesystem::create_directories(dir, ec);
@@ -177,15 +178,15 @@ void CalibrateCommand::run_calibrate() const {
   for (const std::string& line : fit.report) fmt::print("{}\n", line);
   const std::string text = fit.preset.dump(2) + "\n";
   parse_cpu_model(text, out.string());
-  write_file_atomically(out, text);
+  write_preset_file(out, text);
   fmt::print("wrote {}{}\n", out.string(),
              output_.empty() ? " (use it with --cpu host)"
                              : fmt::format(" (use it with --cpu {})", out.string()));
 }
 
 void CalibrateCommand::run_validate() const {
-  std::ofstream json_file = open_json_output(json_);
   const std::string what = cpu_.empty() ? "host" : cpu_;
+  JsonOutput json(json_, cpu_inputs(what));
   CpuModel model = load_cpu_model(what);
   const RunOptions options = run_options(pin_, force_, quick_);
   const LoadSample before = check_quiet(options);
@@ -214,13 +215,13 @@ void CalibrateCommand::run_validate() const {
                                                            : "4k (not known)")
                        : "native")}};
   const nlohmann::ordered_json report = validation_json(rows, summary, meta);
-  if (json_ == "-") {
-    write_json(std::cout, report, "stdout");
+  if (json.to_stdout()) {
+    json.write(report);
   } else {
     fmt::print("checking {}; measured: rdtsc ticks per step (median of {}); predicted: {}\n\n{}",
                cpu->origin, options.repeats, meta["prediction"].get<std::string>(),
                validation_table(rows, summary));
-    if (json_file.is_open()) write_json(json_file, report, json_);
+    json.write(report);
   }
   if (!plot_.empty()) draw_validation_plot(rows, plot_);
 }

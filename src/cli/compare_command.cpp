@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "cli/compare_report.hpp"
 #include "cli/compare_rows.hpp"
 #include "cli/json_output.hpp"
+#include "cli/run_inputs.hpp"
 #include "cli/validators.hpp"
 #include "kvm/backend.hpp"
 #include "kvm/host_cpu.hpp"
@@ -132,8 +132,10 @@ CompareSetting CompareCommand::setting(const WorkloadSpec& spec) const {
 }
 
 void CompareCommand::run() const {
-  std::ofstream json_file = open_json_output(json_path_);
   const WorkloadSpec spec = parse_workload_spec(workload_);
+  // Without --cpu, compare reads the host preset where there is one.
+  JsonOutput json(json_path_,
+                  simulation_inputs(spec, options_.cpu_given() ? options_.cpu() : "host"));
   CompareSetting s = setting(spec);
   SimContext context{&options_, s.cpu.model, s.tsc_ghz, 0, s.prediction_frames, spec};
   const uint64_t seed = options_.config_for(PagingMode::kNative).seed;
@@ -144,9 +146,9 @@ void CompareCommand::run() const {
   }
   fill_ratios(rows);
   const nlohmann::json report = compare_json(s, rows);
-  if (json_path_ == "-") return write_json(std::cout, report, "stdout");
+  if (json.to_stdout()) return json.write(report);
   std::cout << compare_header(s) << compare_table(rows);
-  if (json_file.is_open()) write_json(json_file, report, json_path_);
+  json.write(report);
 }
 
 }  // namespace memvirt

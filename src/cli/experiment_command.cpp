@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -120,17 +118,13 @@ void ExperimentCommand::run() const {
     std::cout << "Experiments (memvirt experiment NAME [--json FILE]):\n" << experiment_list();
     return;
   }
-  const bool json_to_stdout = json_path_ == "-";
-  std::ofstream json_file = open_json_output(json_path_);
+  JsonOutput json(json_path_);
   const ExperimentTable table = find_experiment(name_)->run(options());
-  if (json_to_stdout) {
-    write_json(std::cout, json_report(name_, table), "stdout");
-    return;
-  }
+  if (json.to_stdout()) return json.write(json_report(name_, table));
   std::cout << fmt::format("experiment {}  seed {}  model {}  levels {}{}\n{}\n\n", name_,
                            seed_, model_, levels_, quick_ ? "  (quick)" : "", table.counting)
             << render(table);
-  if (json_file.is_open()) write_json(json_file, json_report(name_, table), json_path_);
+  json.write(json_report(name_, table));
 }
 
 }  // namespace memvirt

@@ -1,16 +1,10 @@
 #include "cli/json_output.hpp"
 
-#include <cerrno>
-#include <cstring>
-
 namespace memvirt {
 
-std::ofstream open_json_output(const std::string& path) {
-  std::ofstream out;
-  if (path.empty() || path == "-") return out;
-  out.open(path);
-  if (!out) throw std::runtime_error(fmt::format("cannot write '{}': {}", path, strerror(errno)));
-  return out;
+JsonOutput::JsonOutput(const std::string& path, const std::vector<InputFile>& inputs)
+    : path_(path) {
+  if (!path.empty() && path != "-") file_ = std::make_unique<OutputFile>(path, inputs);
 }
 
 }  // namespace memvirt

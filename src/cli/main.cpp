@@ -1,4 +1,5 @@
-// memvirt: the command line. Exit codes: 0 success, 1 runtime error, 2 usage error, 3 no /dev/kvm.
+// memvirt: the command line. Exit codes: 0 success, 1 runtime error, 2 usage error (also an
+// output that would destroy an input, and results files that cannot be joined), 3 no /dev/kvm.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -10,15 +11,17 @@
 #include "cli/compare_command.hpp"
 #include "cli/experiment_command.hpp"
 #include "cli/measure_command.hpp"
-#include "cli/record_command.hpp"
 #include "cli/merge_command.hpp"
 #include "cli/plot_command.hpp"
+#include "cli/record_command.hpp"
 #include "cli/sim_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/version.hpp"
 #include "kvm/kvm_fd.hpp"
+#include "report/output_file.hpp"
 #include "sim/error_text.hpp"
+#include "sim/sweep_results.hpp"
 
 namespace {
 
@@ -38,6 +41,13 @@ std::string usage_failure(const CLI::App*, const CLI::Error& e) {
 // error gets its own CLI11 code, which we fold into the one usage code.
 int finish_parse(const CLI::App& app, const CLI::ParseError& e) {
   return app.exit(e) == 0 ? 0 : kExitUsage;
+}
+
+// Refused before any work: nothing was written, and the user must change the command.
+int report_usage_refusal(const std::exception& e) {
+  std::cout.flush();
+  fmt::print(stderr, "memvirt: error: {}\n", e.what());
+  return kExitUsage;
 }
 
 }  // namespace
@@ -95,6 +105,10 @@ int main(int argc, char** argv) {
     std::cout.flush();
     fmt::print(stderr, "memvirt: usage error: {}\n", e.what());
     return kExitUsage;
+  } catch (const memvirt::OutputRefused& e) {
+    return report_usage_refusal(e);
+  } catch (const memvirt::ResultsConflict& e) {
+    return report_usage_refusal(e);
   } catch (const memvirt::KvmUnavailable& e) {
     std::cout.flush();
     fmt::print(stderr, "memvirt: no KVM: {}\n", e.what());

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -54,11 +52,10 @@ void add_common(CLI::App& app, std::string& workload, unsigned& repeats, uint64_
       ->type_name("FILE");
 }
 
-void emit(const nlohmann::json& result, const std::string& path, std::ofstream& file,
-          const std::string& text) {
-  if (path == "-") return write_json(std::cout, result, "stdout");
+void emit(const nlohmann::json& result, JsonOutput& json, const std::string& text) {
+  if (json.to_stdout()) return json.write(result);
   std::cout << text;
-  if (file.is_open()) write_json(file, result, path);
+  json.write(result);
 }
 
 HostBacking backing_for(const std::string& host_page, PageSize guest_page) {
@@ -128,7 +125,7 @@ void MeasureCommand::run() const {
 }
 
 void MeasureCommand::run_kvm() const {
-  std::ofstream json_file = open_json_output(json_path_);
+  JsonOutput json(json_path_);
   const Kvm kvm;
   kvm.require_capabilities();
   MeasureConfig config;
@@ -151,7 +148,7 @@ void MeasureCommand::run_kvm() const {
                                  {"repeats", config.repeats},
                                  {"samples", m.samples},
                                  {"huge_host_bytes", m.huge_bytes}};
-  emit(result, json_path_, json_file,
+  emit(result, json,
        fmt::format("kvm guest  backend {}  guest page {}  host page {} ({})\n"
                    "workload   {}\ncycles/step {:.2f} (median of {})  checksum {}\n",
                    backend, page_size_name(config.page), host_backing_name(config.host_backing),
@@ -161,7 +158,7 @@ void MeasureCommand::run_kvm() const {
 }
 
 void MeasureCommand::run_native() const {
-  std::ofstream json_file = open_json_output(json_path_);
+  JsonOutput json(json_path_);
   MeasureConfig config;
   config.spec = parse_workload_spec(workload_);
   config.seed = seed_;
@@ -179,7 +176,7 @@ void MeasureCommand::run_native() const {
                                  {"huge_bytes", m.huge_bytes},
                                  {"checksum_ok", m.checksum_ok},
                                  {"samples", m.samples}};
-  emit(result, json_path_, json_file,
+  emit(result, json,
        fmt::format("native  page {} ({})\nworkload   {}\ncycles/step {:.2f} (median of {})  "
                    "checksum {}\n",
                    page_size_name(config.page), huge_text(m.huge_bytes), workload,
@@ -188,7 +185,7 @@ void MeasureCommand::run_native() const {
 }
 
 void MeasureCommand::run_exits() const {
-  std::ofstream json_file = open_json_output(json_path_);
+  JsonOutput json(json_path_);
   const Kvm kvm;
   kvm.require_capabilities();
   const std::string backend = kvm_backend_name();
@@ -198,7 +195,7 @@ void MeasureCommand::run_exits() const {
                                  {"io_exit_round_trip_ns", c.io_exit_round_trip_ns},
                                  {"mmio_exits", c.mmio_exits},
                                  {"mmio_exit_round_trip_ns", c.mmio_exit_round_trip_ns}};
-  emit(result, json_path_, json_file,
+  emit(result, json,
        fmt::format("backend {}\nI/O exits  {}  round trip {:.0f} ns\nMMIO exits {}  round trip "
                    "{:.0f} ns\n",
                    backend, c.io_exits, c.io_exit_round_trip_ns, c.mmio_exits,

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "report/output_file.hpp"
 #include "sim/sweep_results.hpp"
 
 namespace memvirt {
@@ -36,18 +37,21 @@ MergeCommand::MergeCommand(CLI::App& parent) {
 }
 
 void MergeCommand::run() const {
+  std::vector<InputFile> inputs;
+  for (const std::string& path : inputs_) inputs.push_back({path, "an input of the merge"});
+  refuse_unsafe_output(output_, inputs);
   const nlohmann::json first = read_results_document(inputs_.front());
   SweepResults results(lists_from_json(first.at("sweep")));
   for (const std::string& path : inputs_) {
     const nlohmann::json doc = path == inputs_.front() ? first : read_results_document(path);
     if (lists_from_json(doc.at("sweep")) != results.lists())
-      throw std::runtime_error(
+      throw ResultsConflict(
           fmt::format("'{}' belongs to another sweep than '{}' (its \"sweep\" lists differ)", path,
                       inputs_.front()));
     results.adopt(doc, path);
   }
   if (!partial_) require_complete(results);
-  write_file_atomically(output_, results_text(results));
+  write_file_atomically(output_, results_text(results), inputs);
   std::cout << fmt::format("{}: {} of {} configurations from {} files\n", output_,
                            results.finished(), results.points().size(), inputs_.size());
 }

@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
 #include "cli/validators.hpp"
+#include "report/output_file.hpp"
 #include "report/plot_data.hpp"
 #include "report/plot_render.hpp"
 #include "report/plot_script.hpp"
@@ -75,13 +75,8 @@ void PlotCommand::run() const {
     throw std::runtime_error(
         "gnuplot not found on PATH; install it, e.g. `apt-get install gnuplot-nox`");
   const std::string text = script(terminal_for(output_, gnuplot.value_or("")));
-  if (!script_path_.empty()) {
-    std::ofstream out(script_path_);
-    out << text;
-    if (!out.flush())
-      throw std::runtime_error(
-          fmt::format("cannot write {}", message_quote(script_path_, kMessagePathLimit)));
-  }
+  if (!script_path_.empty())
+    write_file_atomically(script_path_, text, {{input_, "the results file to plot"}});
   render_picture(text, output_);  // without gnuplot: the script is saved, this says what to add
   std::cout << fmt::format("{}: {} plot of {}\n", output_, kind_, input_);
 }

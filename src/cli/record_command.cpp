@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
-#include <fstream>
 #include <memory>
-#include <stdexcept>
+#include <string>
+#include <vector>
 
+#include "report/output_file.hpp"
+#include "report/signal_cleanup.hpp"
 #include "workload/trace/lackey_recorder.hpp"
 
 namespace memvirt {
@@ -19,10 +20,10 @@ constexpr const char* kRecordFooter = R"(Examples:
 The program runs under valgrind --tool=lackey (Debian package valgrind), about 100 times slower
 than natively. The trace holds its instruction fetches, loads and stores, in order.)";
 
-std::ofstream open_output(const std::string& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error("record: cannot create " + path);
-  return out;
+// The files record must not overwrite: the program it runs, where named by path.
+std::vector<InputFile> record_inputs(const std::vector<std::string>& command) {
+  if (command.empty() || command.front().find('/') == std::string::npos) return {};
+  return {{command.front(), "the program to record"}};
 }
 
 }  // namespace
@@ -39,22 +40,23 @@ RecordCommand::RecordCommand(CLI::App& parent) {
 }
 
 void RecordCommand::run() const {
-  // Written under a temporary name, so that a failed run leaves no trace that looks whole.
-  const std::string partial = output_ + ".partial";
-  RecordResult result;
-  try {
-    std::ofstream out = open_output(partial);
-    std::unique_ptr<std::ofstream> text;
-    if (!lackey_copy_.empty()) text = std::make_unique<std::ofstream>(open_output(lackey_copy_));
-    result = record_with_lackey(command_, out, text.get());
-    out.close();
-    if (!out) throw std::runtime_error("record: cannot write " + partial);
-  } catch (...) {
-    std::remove(partial.c_str());
-    throw;
+  // Both outputs are checked and opened before the program runs, and replace their files only
+  // once the recording is whole: a failed or interrupted run leaves the old files as they were.
+  std::vector<InputFile> inputs = record_inputs(command_);
+  OutputFile out(output_, inputs);
+  std::unique_ptr<OutputFile> text;
+  if (!lackey_copy_.empty()) {
+    inputs.push_back({output_, "the -o trace"});
+    text = std::make_unique<OutputFile>(lackey_copy_, inputs);
   }
-  if (std::rename(partial.c_str(), output_.c_str()) != 0)
-    throw std::runtime_error("record: cannot rename " + partial + " to " + output_);
+  SignalCleanup stop_child;  // a signal that ends memvirt ends the recorded program too
+  const ChildWatch watch = [&stop_child](pid_t pid) {
+    stop_child = pid > 0 ? SignalCleanup::kill_process(pid) : SignalCleanup();
+  };
+  const RecordResult result =
+      record_with_lackey(command_, out.stream(), text ? &text->stream() : nullptr, watch);
+  if (text) text->commit();
+  out.commit();
   fmt::print("recorded {} references of {} into {}\n", result.records, command_.front(), output_);
 }
 

@@ -2,14 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cli/json_output.hpp"
+#include "cli/run_inputs.hpp"
 #include "cli/validators.hpp"
 #include "report/json_report.hpp"
 #include "report/text_table.hpp"
@@ -120,20 +119,16 @@ std::vector<RunResult> SimCommand::simulate_all(const WorkloadSpec& spec) const 
 }
 
 void SimCommand::run() const {
-  const bool json_to_stdout = json_path_ == "-";
-  std::ofstream json_file = open_json_output(json_path_);
   const WorkloadSpec spec = parse_workload_spec(workload_);
+  JsonOutput json(json_path_, simulation_inputs(spec, options_.cpu()));
   // The canonical spec names every key, defaults included, so the output says exactly what ran.
   const std::string workload = format_workload_spec(spec);
   const std::vector<RunResult> runs = simulate_all(spec);
   report_skipped_records(runs.front());
   const nlohmann::json report = sim_report_json(workload, runs);
-  if (json_to_stdout) {
-    write_json(std::cout, report, "stdout");
-    return;
-  }
+  if (json.to_stdout()) return json.write(report);
   print_table(workload, runs);
-  if (json_file.is_open()) write_json(json_file, report, json_path_);
+  json.write(report);
 }
 
 }  // namespace memvirt

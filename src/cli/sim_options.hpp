@@ -18,6 +18,8 @@ class SimOptions {
   // Whether the user gave --cpu / --frames, for commands that choose their own otherwise.
   bool cpu_given() const { return cpu_option_->count() > 0; }
   bool frames_given() const { return frames_option_->count() > 0; }
+  // --cpu as given (a preset name, "host", a file or "none"): what the run reads.
+  const std::string& cpu() const { return cpu_; }
 
  private:
   CLI::Option* nested_levels_option_ = nullptr;

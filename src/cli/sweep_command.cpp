@@ -8,10 +8,13 @@
 #include <stdexcept>
 #include <thread>
 
+#include "cli/run_inputs.hpp"
 #include "cli/validators.hpp"
 #include "report/json_report.hpp"
+#include "report/output_file.hpp"
 #include "report/progress.hpp"
 #include "sim/engine.hpp"
+#include "sim/sweep_inputs.hpp"
 #include "sim/sweep_jobs.hpp"
 #include "sim/sweep_paths.hpp"
 #include "sim/sweep_runner.hpp"
@@ -49,21 +52,36 @@ CLI::Validator workload_list_validator() {
       "", "workload list");
 }
 
-// One configuration's row: what `memvirt sim --json` prints for it, plus what a plot needs.
-nlohmann::json sweep_row(const std::vector<std::string>& flags, const SweepPoint& point) {
+// One configuration's row: what `memvirt sim --json` prints for it, plus what a plot needs and
+// what a resumed sweep checks (the digests of its preset and trace).
+nlohmann::json sweep_row(const std::vector<std::string>& flags, const SweepPoint& point,
+                         const nlohmann::json& inputs) {
   const WorkloadSpec spec = parse_workload_spec(point.workload);
   nlohmann::json row = run_to_json(simulate(point_config(flags, point), spec));
   row["workload"] = point.workload;
   row["working_set_bytes"] = working_set_bytes(spec);
   if (!point.cpu.empty()) row["cpu"] = point.cpu;
+  row["inputs"] = inputs;
   return row;
+}
+
+// The files the sweep reads, none of which -o may name.
+std::vector<InputFile> sweep_input_files(const SweepLists& lists, const std::string& job_file) {
+  std::vector<InputFile> files;
+  for (const std::string& workload : lists.workloads)
+    for (InputFile& f : workload_inputs(parse_workload_spec(workload))) files.push_back(f);
+  for (const std::string& cpu : lists.cpus)
+    for (InputFile& f : cpu_inputs(cpu)) files.push_back(f);
+  if (!job_file.empty()) files.push_back({job_file, "the --job file"});
+  return files;
 }
 
 // Saves the results file now and then while the sweep runs: often enough that a killed sweep
 // loses little, rarely enough that rewriting a large file does not become the work.
 class Checkpoint {
  public:
-  explicit Checkpoint(std::string path) : path_(std::move(path)) {}
+  Checkpoint(std::string path, std::vector<InputFile> inputs)
+      : path_(std::move(path)), inputs_(std::move(inputs)) {}
   void maybe_save(const SweepResults& results) {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_ < std::chrono::milliseconds(500)) return;
@@ -71,11 +89,12 @@ class Checkpoint {
     last_ = now;
   }
   void save(const SweepResults& results) const {
-    write_file_atomically(path_, results_text(results));
+    write_file_atomically(path_, results_text(results), inputs_);
   }
 
  private:
   std::string path_;
+  std::vector<InputFile> inputs_;
   std::chrono::steady_clock::time_point last_{};
 };
 
@@ -166,17 +185,31 @@ void SweepCommand::run_job() const {
   run_into_file(results, {job.index});
 }
 
+size_t SweepCommand::resume_from_file(SweepResults& results) const {
+  if (no_resume_ || !fs::exists(output_)) return 0;
+  try {
+    return results.adopt(read_results_document(output_), output_);
+  } catch (const ResultsConflict& e) {
+    throw ResultsConflict(
+        fmt::format("{}; give another -o file, or --no-resume to replace it", e.what()));
+  }
+}
+
 void SweepCommand::run_into_file(SweepResults& results, const std::vector<size_t>& todo) const {
-  size_t resumed = 0;
-  if (!no_resume_ && fs::exists(output_))
-    resumed = results.adopt(read_results_document(output_), output_);
+  std::vector<InputFile> inputs = sweep_input_files(results.lists(), job_file_);
+  refuse_unsafe_output(output_, inputs);  // before -o is read to resume from
+  const size_t adopted = resume_from_file(results);
+  const std::vector<nlohmann::json> row_inputs = inputs_of(results, todo);
+  const size_t stale = forget_stale_rows(results, todo, row_inputs);
   std::vector<size_t> missing;
   for (size_t i : todo)
     if (!results.has(i)) missing.push_back(i);
-  Checkpoint checkpoint(output_);
+  Checkpoint checkpoint(output_, std::move(inputs));
   checkpoint.save(results);  // a bad path fails now, not after the work
   const auto progress = make_progress(todo.size(), todo.size() - missing.size(), stderr);
-  const auto row = [&](const SweepPoint& p) { return sweep_row(results.lists().flags, p); };
+  const auto row = [&](const SweepPoint& p) {
+    return sweep_row(results.lists().flags, p, row_inputs[p.index]);
+  };
   const auto finished = [&](const SweepPoint& p) {
     progress->finished(point_label(p));
     checkpoint.maybe_save(results);
@@ -190,8 +223,10 @@ void SweepCommand::run_into_file(SweepResults& results, const std::vector<size_t
   }
   progress->close();
   checkpoint.save(results);
-  std::cout << fmt::format("{}: {} configurations ({} run now, {} kept from the file)\n", output_,
-                           results.finished(), missing.size(), resumed);
+  std::cout << fmt::format(
+      "{}: {} configurations ({} run now, {} kept from the file{})\n", output_, results.finished(),
+      missing.size(), adopted - stale,
+      stale == 0 ? "" : fmt::format("; {} rerun, their preset or trace changed", stale));
 }
 
 void SweepCommand::emit_jobs(const SweepLists& lists) const {

@@ -28,6 +28,8 @@ class SweepCommand {
   void emit_jobs(const SweepLists& lists) const;
   // Runs what `results` lacks of `todo` and writes the file, resuming from it first.
   void run_into_file(SweepResults& results, const std::vector<size_t>& todo) const;
+  // Takes the rows of the -o file unless --no-resume; returns how many.
+  size_t resume_from_file(SweepResults& results) const;
 
   CLI::App* app_ = nullptr;
   SweepFlags flags_;

@@ -214,22 +214,38 @@ std::filesystem::path host_preset_path() {
   return std::filesystem::path(home) / ".config" / "memvirt" / "host.json";
 }
 
-CpuModel load_cpu_model(std::string_view what) {
-  if (what == "host") {
-    const std::filesystem::path path = host_preset_path();
-    if (!std::filesystem::exists(path))
-      throw PresetError(fmt::format("no calibrated preset for this machine at {}: run `memvirt "
-                                    "calibrate` first, or name a preset",
-                                    path.string()));
-    return parse_cpu_model(read_file(path.string()), path.string());
-  }
+std::optional<std::filesystem::path> cpu_preset_file(std::string_view what) {
+  if (what == "host") return host_preset_path();
   for (const EmbeddedPreset& p : embedded_cpu_presets())
-    if (p.name == what) return parse_cpu_model(p.text, fmt::format("preset {}", what));
+    if (p.name == what) return std::nullopt;
   const std::string path(what);
+  // A bare word is a preset name; load_cpu_model says that there is none of that name.
   if (path.find('/') == std::string::npos && path.find(".json") == std::string::npos)
+    return std::nullopt;
+  return std::filesystem::path(path);
+}
+
+std::string cpu_preset_text(std::string_view what) {
+  if (what != "host")
+    for (const EmbeddedPreset& p : embedded_cpu_presets())
+      if (p.name == what) return std::string(p.text);
+  const std::optional<std::filesystem::path> file = cpu_preset_file(what);
+  if (!file)
     throw PresetError(fmt::format("no CPU preset {} (presets: {}; or give a .json file)",
-                                  message_quote(path), fmt::join(cpu_preset_names(), ", ")));
-  return parse_cpu_model(read_file(path), path);
+                                  message_quote(std::string(what)),
+                                  fmt::join(cpu_preset_names(), ", ")));
+  if (what == "host" && !std::filesystem::exists(*file))
+    throw PresetError(
+        fmt::format("no calibrated preset for this machine at {}: run `memvirt "
+                    "calibrate` first, or name a preset",
+                    file->string()));
+  return read_file(file->string());
+}
+
+CpuModel load_cpu_model(std::string_view what) {
+  const std::string text = cpu_preset_text(what);
+  const std::optional<std::filesystem::path> file = cpu_preset_file(what);
+  return parse_cpu_model(text, file ? file->string() : fmt::format("preset {}", what));
 }
 
 std::vector<std::string> cpu_preset_names() {

@@ -66,6 +66,11 @@ struct CpuModel {
 // `what` is a preset name (zen3, zen4, skylake, icelake), "host" (the preset `memvirt
 // calibrate` wrote for this machine: host_preset_path()) or a path to a JSON file.
 CpuModel load_cpu_model(std::string_view what);
+// The file load_cpu_model(what) reads (the host preset's or the path given); nullopt for an
+// embedded preset. Throws PresetError only where host_preset_path() does.
+std::optional<std::filesystem::path> cpu_preset_file(std::string_view what);
+// The text load_cpu_model(what) parses; throws PresetError as it does.
+std::string cpu_preset_text(std::string_view what);
 // Where `memvirt calibrate` writes this machine's preset and `--cpu host` reads it:
 // $XDG_CONFIG_HOME/memvirt/host.json, else $HOME/.config/memvirt/host.json.
 std::filesystem::path host_preset_path();

@@ -1,6 +1,8 @@
 #pragma once
 // Runs the real `memvirt` binary for the command-line tests and reads back what it wrote.
 #include <cstdint>
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -42,5 +44,16 @@ Outcome run_memvirt_reading(const std::vector<std::string>& args,
 
 // The binary with its address space limited (`ulimit -v`), to see it run out of memory.
 Outcome run_memvirt_in_memory(const std::vector<std::string>& args, uint64_t address_space_kib);
+
+// Starts memvirt with `args` in the background (stdin, stdout and stderr on /dev/null), for a
+// test that signals it; -1 if it could not be started.
+pid_t start_memvirt(const std::vector<std::string>& args);
+// Waits for `pid` to end; its raw wait status.
+int wait_for(pid_t pid);
+
+// The names in `dir` that hold ".tmp.": temporaries of an output that was not completed.
+std::vector<std::string> temporaries_in(const std::filesystem::path& dir);
+// Waits up to `seconds` for a temporary to appear in `dir`: the run has opened its output.
+bool wait_for_temporary(const std::filesystem::path& dir, double seconds);
 
 }  // namespace memvirt::test

@@ -40,13 +40,16 @@ class TeeSource final : public ByteSource {
 // The valgrind process; killed and reaped if the conversion fails before it ends.
 class Child {
  public:
-  explicit Child(pid_t pid) : pid_(pid) {}
+  Child(pid_t pid, const ChildWatch& watch) : pid_(pid), watch_(watch) {
+    if (watch_) watch_(pid_);
+  }
   ~Child() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGKILL);
     wait_status();
   }
   int wait_status() {
+    if (watch_) watch_(0);
     int status = 0;
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
@@ -56,6 +59,7 @@ class Child {
 
  private:
   pid_t pid_;
+  const ChildWatch& watch_;
 };
 
 std::vector<std::string> valgrind_argv(const std::vector<std::string>& command, int log_fd) {
@@ -93,7 +97,7 @@ void check_exit(const std::vector<std::string>& command, int status) {
 }  // namespace
 
 RecordResult record_with_lackey(const std::vector<std::string>& command, std::ostream& mvt,
-                                std::ostream* text_copy) {
+                                std::ostream* text_copy, const ChildWatch& watch) {
   if (command.empty()) throw std::invalid_argument("record: no program given");
   std::array<int, 2> fds{};
   // Only the read end is close-on-exec: valgrind inherits the write end as its log fd.
@@ -107,7 +111,7 @@ RecordResult record_with_lackey(const std::vector<std::string>& command, std::os
     ::close(fds[1]);
     throw;
   }
-  Child child(pid);
+  Child child(pid, watch);
   ::close(fds[1]);  // so that the pipe ends when valgrind does
   if (text_copy != nullptr) text = std::make_unique<TeeSource>(std::move(text), *text_copy);
   LackeyReader reader(std::move(text));
