@@ -23,8 +23,8 @@ using namespace test;
 constexpr const char* kSmall = "random:ws=64KiB,steps=2000";
 // Eight references in lackey's text format.
 constexpr const char* kTrace =
-    "I  04010173,3\n L 04222cac,8\n S 04222ca4,8\n I  04010176,4\n"
-    " L 04223000,8\n M 04223008,4\n I  0401017a,2\n L 04224000,8\n";
+    "I  04010173,3\n L 04222cac,8\n S 04222ca4,8\nI  04010176,4\n"
+    " L 04223000,8\n M 04223008,4\nI  0401017a,2\n L 04224000,8\n";
 
 TEST(JsonOutput, KeepsOldFileWhenRunFails) {
   const fs::path dir = fresh_dir("json-fails");

@@ -23,7 +23,7 @@ using nlohmann::json;
 using namespace test;
 
 constexpr const char* kTrace =
-    "I  04010173,3\n L 04222cac,8\n S 04222ca4,8\n I  04010176,4\n L 04223000,8\n";
+    "I  04010173,3\n L 04222cac,8\n S 04222ca4,8\nI  04010176,4\n L 04223000,8\n";
 
 std::vector<std::string> sweep(const std::string& workloads, const fs::path& out,
                                std::vector<std::string> more = {}) {
