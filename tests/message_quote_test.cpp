@@ -32,7 +32,9 @@ TEST(MessageQuote, EveryByteOutsidePrintableAsciiIsEscaped) {
     const char c = static_cast<char>(byte);
     const std::string quoted = message_quote(std::string(1, c));
     EXPECT_TRUE(printable_ascii(quoted)) << "byte " << byte << ": " << quoted;
-    if (byte >= 0x20 && byte < 0x7f && c != '\\') EXPECT_EQ(quoted, "'" + std::string(1, c) + "'");
+    if (byte >= 0x20 && byte < 0x7f && c != '\\') {
+      EXPECT_EQ(quoted, "'" + std::string(1, c) + "'");
+    }
   }
   EXPECT_EQ(message_quote("\x1b[31mred"), "'\\x1b[31mred'");
   EXPECT_EQ(message_quote("a\nb\tc\rd\\e"), "'a\\nb\\tc\\rd\\\\e'");

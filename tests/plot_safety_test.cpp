@@ -34,7 +34,7 @@ json hostile_results(const fs::path& pwned) {
   rows[1]["page"] = "4k`" + touch + "`";
   rows[2]["tlb_tag"] = "x\" . system(\"" + touch + "\") . \"";
   rows[3]["workload"] = "listwalk:ws=64KiB,npad=0\n!" + touch + "\nEOD";
-  rows[4]["cpu"] = "it's @zen3 \x1b[2J";
+  rows[4]["cpu"] = "it's @zen3 \x1b[2J \\'' \\";
   rows[5]["mode"] = "<script>alert(1)</script>&amp;";  // an SVG is opened in browsers
   for (json& row : rows)
     row["cycles"] = {{"total", 5000},
@@ -85,7 +85,7 @@ TEST(PlotSafety, UnwritableOutputFailsBeforeGnuplotAndPrintsNoPicture) {
   if (!find_gnuplot()) GTEST_SKIP() << "gnuplot is not installed (apt-get install gnuplot-nox)";
   const fs::path dir = make_scratch_dir("memvirt-plot-unwritable");
   std::ofstream(dir / "results.json") << sample_results().dump(2);
-  for (const fs::path out : {dir / "missing" / "x.png", dir / "adir.svg"}) {
+  for (const fs::path& out : {dir / "missing" / "x.png", dir / "adir.svg"}) {
     fs::create_directories(dir / "adir.svg");
     const Outcome o = run_memvirt({"plot", (dir / "results.json").string(), "-o", out.string()});
     EXPECT_EQ(o.exit_code, 1);

@@ -6,8 +6,8 @@
 
 namespace memvirt {
 
-// `text` as a single-quoted gnuplot string ('' for a quote inside); each byte outside printable
-// ASCII is shown as the four characters \xHH.
+// `text` as a single-quoted gnuplot string; a quote, a backslash and each byte outside printable
+// ASCII are shown as the four characters \xHH, so the constant holds no quote but its own two.
 std::string gnuplot_quote(std::string_view text);
 
 }  // namespace memvirt

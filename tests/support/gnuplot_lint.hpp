@@ -15,9 +15,7 @@ inline bool gnuplot_line_inert(std::string_view line) {
   for (size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     if (c < 0x20 || c >= 0x7f) return false;
-    if (c == '\'' && quoted && i + 1 < line.size() && line[i + 1] == '\'') {
-      ++i;  // '' inside a constant is one quote
-    } else if (c == '\'') {
+    if (c == '\'') {
       quoted = !quoted;
     } else if (!quoted && (c == '`' || c == '@' || c == '"' || c == '!')) {
       return false;
