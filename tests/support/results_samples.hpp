@@ -17,14 +17,23 @@ inline nlohmann::json results_row(const std::string& mode, const std::string& pa
           {"walk", {{"refs", refs}, {"guest_refs", refs / 4}, {"nested_refs", refs - refs / 4}}}};
 }
 
+// The "sweep" object of a results file: the lists its rows were made from.
+inline nlohmann::json sweep_lists(const nlohmann::json& workloads) {
+  return {{"workloads", workloads}, {"modes", {"native", "nested"}}, {"pages", {"4k"}},
+          {"tlb_tags", {"vpid"}},   {"cpus", nlohmann::json::array()},
+          {"flags", nlohmann::json::array()}};
+}
+
 // Native and nested 4k rows at 16, 64 and 256 KiB.
 inline nlohmann::json sample_results() {
   nlohmann::json rows = nlohmann::json::array();
+  nlohmann::json workloads = nlohmann::json::array();
   for (uint64_t ws : {16384u, 65536u, 262144u}) {
     rows.push_back(results_row("native", "4k", ws, ws / 256));
     rows.push_back(results_row("nested", "4k", ws, ws / 32));
+    workloads.push_back(rows.back()["workload"]);
   }
-  return {{"sweep", nlohmann::json::object()}, {"results", rows}};
+  return {{"sweep", sweep_lists(workloads)}, {"results", rows}};
 }
 
 }  // namespace memvirt::test
