@@ -14,16 +14,13 @@
 #include "kvm/host_cpu.hpp"
 #include "support/run_binary.hpp"
 #include "timing/cpu_model.hpp"
+#include "support/text_contains.hpp"
 
 namespace memvirt {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace test;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 void expect_usage_error(const std::vector<std::string>& args, const std::string& flag) {
   const Outcome o = run_memvirt(args);

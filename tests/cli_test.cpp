@@ -7,16 +7,13 @@
 #include <vector>
 
 #include "support/run_binary.hpp"
+#include "support/text_contains.hpp"
 
 namespace memvirt {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace test;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // Expects a usage error (exit 2, nothing on stdout) whose message contains every fragment.
 void expect_usage_error(const std::vector<std::string>& args,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "support/run_binary.hpp"
+#include "support/text_contains.hpp"
 
 namespace memvirt {
 namespace {
@@ -21,10 +22,6 @@ const std::vector<Command> kMeasuringCommands = {
 Outcome run_with_workload(Command command, const std::string& spec) {
   command.insert(command.end(), {"--workload", spec});
   return run_memvirt(command);
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 void expect_refused(const Command& command, const std::string& spec,

@@ -15,6 +15,7 @@
 #include "report/plot_render.hpp"
 #include "report/plot_script.hpp"
 #include "support/results_samples.hpp"
+#include "support/text_contains.hpp"
 
 namespace memvirt {
 namespace {
@@ -23,9 +24,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using test::sample_results;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using test::contains;
 
 TEST(PlotData, CurvesAreOneSeriesPerModeAndPageInWorkingSetOrder) {
   const CurveData data = curve_data(sample_results());

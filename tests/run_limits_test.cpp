@@ -15,6 +15,7 @@
 #include "sim/error_text.hpp"
 #include "support/run_binary.hpp"
 #include "workload/spec.hpp"
+#include "support/text_contains.hpp"
 
 namespace memvirt {
 namespace {
@@ -22,9 +23,7 @@ namespace {
 using test::Outcome;
 using test::run_memvirt;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using test::contains;
 
 TEST(RunLimits, AWorkingSetLargerThanTheMachinesMemoryIsRefusedBeforeRunning) {
   const Outcome o = run_memvirt(
