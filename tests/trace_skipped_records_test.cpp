@@ -30,7 +30,8 @@ TEST(TraceSkippedRecords, AreCountedInTheJsonAndWarnedOfWhenMany) {
       run_memvirt({"sim", "--workload", "trace:" + trace.string(), "--mode", "native,nested",
                    "--json", "-"});
   ASSERT_EQ(o.exit_code, 0) << o.err;
-  for (const auto& row : nlohmann::json::parse(o.out)["results"]) {
+  const nlohmann::json report = nlohmann::json::parse(o.out);
+  for (const auto& row : report["results"]) {
     EXPECT_EQ(row["trace_skipped_records"].get<uint64_t>(), 50u);
     EXPECT_EQ(row["accesses"].get<uint64_t>(), 50u);
   }
