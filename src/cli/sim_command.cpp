@@ -5,6 +5,7 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/json_output.hpp"
@@ -84,15 +85,18 @@ SimCommand::SimCommand(CLI::App& parent) {
 
 // Every mode's machine, and the workload in it, checked before the first runs.
 void SimCommand::check_runs(const WorkloadSpec& spec) const {
+  std::vector<std::pair<PagingMode, SimConfig>> runs;
   uint64_t opens = 0;
-  for (PagingMode mode : parse_mode_list(modes_)) opens += workload_opens(options_.config_for(mode));
+  for (PagingMode mode : parse_mode_list(modes_)) {
+    runs.emplace_back(mode, options_.config_for(mode));
+    opens += workload_opens(runs.back().second);
+  }
   try {
     check_trace_reads(spec, opens);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  for (PagingMode mode : parse_mode_list(modes_)) {
-    const SimConfig config = options_.config_for(mode);
+  for (const auto& [mode, config] : runs) {
     try {
       check_sim_config(config);
       check_footprint(config, spec);
