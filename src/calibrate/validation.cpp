@@ -58,6 +58,17 @@ std::vector<ValidationRow> run_validation(std::shared_ptr<const CpuModel> cpu,
   return rows;
 }
 
+std::vector<ValidationRow> repredict_validation(std::shared_ptr<const CpuModel> cpu,
+                                                const SavedValidation& saved, Progress& progress) {
+  std::vector<ValidationRow> rows;
+  for (const SavedMeasurement& m : saved.rows) {
+    rows.push_back({m.point, m.measured_ticks,
+                    predicted_ticks(cpu, m.point, saved.tsc_ghz, m.core_ghz), m.core_ghz});
+    progress.finished(m.point.key());
+  }
+  return rows;
+}
+
 std::string validation_table(const std::vector<ValidationRow>& rows, const ValidationSummary& s) {
   TextTable table({{"working set", Align::kRight},
                    {"order", Align::kLeft},

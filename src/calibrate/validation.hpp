@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "calibrate/calibration_plan.hpp"
+#include "calibrate/saved_validation.hpp"
 #include "report/plot_script.hpp"
 #include "report/progress.hpp"
 #include "timing/cpu_model.hpp"
@@ -38,6 +39,11 @@ ValidationSummary summarize(const std::vector<ValidationRow>& rows);
 std::vector<ValidationRow> run_validation(std::shared_ptr<const CpuModel> cpu,
                                           const std::vector<WalkPoint>& grid, unsigned repeats,
                                           double tsc_ghz, Progress& progress);
+
+// Predicts the points of an earlier measurement again, each at the core clock it was measured
+// at and the TSC rate of then: nothing is measured.
+std::vector<ValidationRow> repredict_validation(std::shared_ptr<const CpuModel> cpu,
+                                                const SavedValidation& saved, Progress& progress);
 
 std::string validation_table(const std::vector<ValidationRow>& rows, const ValidationSummary& s);
 nlohmann::ordered_json validation_json(const std::vector<ValidationRow>& rows,

@@ -21,6 +21,7 @@
 #include "cli/run_inputs.hpp"
 #include "cli/validators.hpp"
 #include "kvm/host_cpu.hpp"
+#include "text/message_quote.hpp"
 #include "timing/cpu_model.hpp"
 
 namespace memvirt {
@@ -31,6 +32,7 @@ constexpr const char* kFooter = R"(Examples:
   memvirt calibrate -o mine.json --pin 1
   memvirt calibrate --validate --plot validation.svg --json validation.json
   memvirt calibrate --validate --cpu zen4-guest
+  memvirt calibrate --validate --cpu mine.json --measured validation.json   # no measuring
 
 Measures only on a quiet machine (1-minute load average at most 0.7, CPUs at most 15% busy over a
 second) unless --force, which records the load in the preset. A full run takes 2 to 4 minutes;
@@ -93,6 +95,23 @@ std::shared_ptr<const CpuModel> with_host_facts(CpuModel cpu, double tsc_ghz) {
   return std::make_shared<const CpuModel>(std::move(cpu));
 }
 
+std::string prediction_text(const CpuModel& cpu) {
+  return fmt::format(
+      "simulate(), frames scattered, {}; model cycles to ticks at the core clock measured "
+      "around each point",
+      cpu.host->guest ? fmt::format("nested, outer pages {}",
+                                    cpu.host->outer_page ? page_size_name(*cpu.host->outer_page)
+                                                         : "4k (not known)")
+                      : "native");
+}
+
+// The line above the table (not when the JSON goes to stdout).
+void print_header(const JsonOutput& json, const std::string& what,
+                  const nlohmann::ordered_json& meta) {
+  if (json.to_stdout()) return;
+  fmt::print("{}; predicted: {}\n\n", what, meta["prediction"].get<std::string>());
+}
+
 // Fails at once, before minutes of measuring, if the preset could not be written there.
 void check_writable(const std::filesystem::path& path) {
   refuse_unsafe_output(path, {});
@@ -131,6 +150,10 @@ CalibrateCommand::CalibrateCommand(CLI::App& parent) {
   app_->add_option("--plot", plot_, "With --validate: draw measured and predicted (gnuplot)")
       ->type_name("FILE.svg|FILE.png")
       ->check(picture_path_validator());
+  app_->add_option("--measured", measured_,
+                   "With --validate: check against the rows of an earlier --validate --json "
+                   "instead of measuring now")
+      ->type_name("FILE.json");
   app_->add_option("--json", json_,
                    "With --validate: also write the rows and summary ('-': stdout)")
       ->type_name("FILE");
@@ -138,11 +161,20 @@ CalibrateCommand::CalibrateCommand(CLI::App& parent) {
 }
 
 void CalibrateCommand::validate() const {
+  if (!measured_.empty()) {
+    for (auto [given, flag] :
+         {std::pair{quick_, "--quick"}, {force_, "--force"}, {pin_ >= 0, "--pin"}})
+      if (given)
+        throw CLI::ValidationError(flag, "does not go with --measured, which measures nothing");
+  }
   if (validate_ && !output_.empty())
     throw CLI::ValidationError("--output",
                                "writes a preset; --validate checks one (give it --cpu)");
   if (!validate_) {
-    for (auto [value, flag] : {std::pair{&cpu_, "--cpu"}, {&plot_, "--plot"}, {&json_, "--json"}})
+    for (auto [value, flag] : {std::pair{&cpu_, "--cpu"},
+                               {&plot_, "--plot"},
+                               {&json_, "--json"},
+                               {&measured_, "--measured"}})
       if (!value->empty())
         throw CLI::ValidationError(flag, "belongs to --validate (calibrate measures this machine)");
   }
@@ -186,43 +218,49 @@ void CalibrateCommand::run_calibrate() const {
 
 void CalibrateCommand::run_validate() const {
   const std::string what = cpu_.empty() ? "host" : cpu_;
-  JsonOutput json(json_, cpu_inputs(what));
+  std::vector<InputFile> inputs = cpu_inputs(what);
+  if (!measured_.empty()) inputs.push_back({measured_, "the --measured file"});
+  JsonOutput json(json_, inputs);
   CpuModel model = load_cpu_model(what);
-  const RunOptions options = run_options(pin_, force_, quick_);
-  const LoadSample before = check_quiet(options);
-  pin_to_cpu(options.cpu);
-  const double tsc = measure_tsc_ghz();
-  const auto cpu = with_host_facts(std::move(model), tsc);
-  const std::vector<WalkPoint> grid = validation_grid(quick_);
-  const auto progress = progress_for(grid.size());
-  const std::vector<ValidationRow> rows =
-      run_validation(cpu, grid, options.repeats, tsc, *progress);
-  progress->close();
-  const ValidationSummary summary = summarize(rows);
-  const nlohmann::ordered_json meta = {
-      {"preset", cpu->origin},
-      {"date", now_iso8601()},
-      {"tsc_ghz", tsc},
-      {"pinned_cpu", options.cpu},
-      {"forced", force_},
-      {"load_1min", before.load_average[0]},
-      {"prediction",
-       fmt::format("simulate(), frames scattered, {}; model cycles to ticks at the core clock "
-                   "measured around each point",
-                   cpu->host->guest
-                       ? fmt::format("nested, outer pages {}",
-                                     cpu->host->outer_page ? page_size_name(*cpu->host->outer_page)
-                                                           : "4k (not known)")
-                       : "native")}};
-  const nlohmann::ordered_json report = validation_json(rows, summary, meta);
-  if (json.to_stdout()) {
-    json.write(report);
+  std::vector<ValidationRow> rows;
+  nlohmann::ordered_json meta;
+  if (measured_.empty()) {
+    const RunOptions options = run_options(pin_, force_, quick_);
+    const LoadSample before = check_quiet(options);
+    pin_to_cpu(options.cpu);
+    const double tsc = measure_tsc_ghz();
+    const auto cpu = with_host_facts(std::move(model), tsc);
+    const std::vector<WalkPoint> grid = validation_grid(quick_);
+    const auto progress = progress_for(grid.size());
+    rows = run_validation(cpu, grid, options.repeats, tsc, *progress);
+    progress->close();
+    meta = {{"preset", cpu->origin},         {"date", now_iso8601()},
+            {"tsc_ghz", tsc},                {"pinned_cpu", options.cpu},
+            {"forced", force_},              {"load_1min", before.load_average[0]},
+            {"prediction", prediction_text(*cpu)}};
+    print_header(json, fmt::format("checking {}; measured: rdtsc ticks per step (median of {})",
+                                   cpu->origin, options.repeats),
+                 meta);
   } else {
-    fmt::print("checking {}; measured: rdtsc ticks per step (median of {}); predicted: {}\n\n{}",
-               cpu->origin, options.repeats, meta["prediction"].get<std::string>(),
-               validation_table(rows, summary));
-    json.write(report);
+    const SavedValidation saved = read_saved_validation(measured_);
+    const auto cpu = with_host_facts(std::move(model), saved.tsc_ghz);
+    const auto progress = progress_for(saved.rows.size());
+    rows = repredict_validation(cpu, saved, *progress);
+    progress->close();
+    meta = {{"preset", cpu->origin},
+            {"date", saved.date},
+            {"tsc_ghz", saved.tsc_ghz},
+            {"measured_from", measured_},
+            {"prediction", prediction_text(*cpu)}};
+    print_header(json,
+                 fmt::format("checking {}; measured: not now, taken from {} (measured {})",
+                             cpu->origin, message_escape(measured_, kMessagePathLimit), saved.date),
+                 meta);
   }
+  const ValidationSummary summary = summarize(rows);
+  const nlohmann::ordered_json report = validation_json(rows, summary, meta);
+  if (!json.to_stdout()) fmt::print("{}", validation_table(rows, summary));
+  json.write(report);
   if (!plot_.empty()) draw_validation_plot(rows, plot_);
 }
 

@@ -30,6 +30,7 @@ class CalibrateCommand {
   int pin_ = -1;
   std::string plot_;
   std::string json_;
+  std::string measured_;
 };
 
 }  // namespace memvirt
