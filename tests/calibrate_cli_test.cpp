@@ -63,7 +63,8 @@ void expect_series(const nlohmann::json& c) {
     EXPECT_FALSE(s.at("points").empty());
     for (const auto& p : s.at("points")) EXPECT_GT(p.at("ticks").get<double>(), 0);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"caches", "caches-4k", "tlb-4k", "tlb-2m", "stream"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"caches", "caches-4k", "tlb-4k", "tlb-2m", "stream",
+                                            "stride"}));
 }
 
 // One process per test under ctest: the quick calibration runs once, and is checked for all of

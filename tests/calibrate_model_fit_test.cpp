@@ -1,5 +1,6 @@
 // The simulator fit: given points whose "measurements" the simulator itself produced with known
-// LLC latency, memory latency and walk start, it recovers those three from a wrong draft.
+// LLC latency, memory latency and walk start (and line time and prefetch degree), it recovers
+// them from a wrong draft.
 #include <gtest/gtest.h>
 
 #include "calibrate/model_fit.hpp"
@@ -53,7 +54,7 @@ TEST(CalibrateModelFit, RecoversTheLatenciesTheSimulatorWasGiven) {
 TEST(CalibrateModelFit, LineCyclesMakeTheStreamCostWhatWasMeasured) {
   // An LLC of 4 x the L2 already: the fit streams over twice it, 2 MiB, with this very model.
   CpuModel m = small_machine(40, 220, 12, 1 * MiB);
-  m.caches.memory_line_cycles = 9;
+  m.caches.memory_line_cycles = 20;  // above what the latency allows the streamer: it binds
   const WalkPoint p{2 * MiB, Order::kSeq, 7, PageSize::k2M, 0};
   const ListWalkSpec spec = p.spec();
   const double measured =
@@ -63,8 +64,29 @@ TEST(CalibrateModelFit, LineCyclesMakeTheStreamCostWhatWasMeasured) {
   m.caches.memory_line_cycles = 30;
   const BandwidthFit f = fit_line_cycles(m, measured);
   EXPECT_EQ(f.simulated_ws, 2 * MiB);
-  EXPECT_EQ(f.line_cycles, 9u) << "predicted " << f.predicted_cycles << " for " << measured;
+  EXPECT_EQ(f.line_cycles, 20u) << "predicted " << f.predicted_cycles << " for " << measured;
   EXPECT_NEAR(f.predicted_cycles, measured, 1e-9);
+}
+
+TEST(CalibrateModelFit, PrefetchDegreeMakesTheStrideWalkCostWhatWasMeasured) {
+  // An LLC of 4 x the L2 already: the fit walks six times it, 8 MiB, with this very model.
+  CpuModel m = small_machine(40, 220, 12, 1 * MiB);
+  m.caches.memory_line_cycles = 9;
+  m.caches.prefetch_degree = 5;
+  const WalkPoint p{8 * MiB, Order::kSeq, kStrideNpad, PageSize::k2M, 0};
+  const ListWalkSpec spec = p.spec();
+  const double measured =
+      steady_window(prediction_config(std::make_shared<const CpuModel>(m), PageSize::k2M), spec,
+                    one_lap(spec), 100'000)
+          .cycles;
+  m.caches.prefetch_degree = 1;
+  const PrefetchFit f = fit_prefetch_degree(m, measured);
+  EXPECT_EQ(f.simulated_ws, 8 * MiB);
+  EXPECT_EQ(f.degree, 5u) << "predicted " << f.predicted_cycles << " for " << measured;
+  EXPECT_NEAR(f.predicted_cycles, measured, 1e-9);
+  // Five strides ahead hide part of the memory latency, not all of it.
+  EXPECT_GT(measured, 220.0 / 6);
+  EXPECT_LT(measured, 220.0);
 }
 
 }  // namespace

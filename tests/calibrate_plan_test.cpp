@@ -97,9 +97,20 @@ TEST(CalibratePlan, TlbSeriesPassesFourTimesTheL2TlbReach) {
 
 TEST(CalibratePlan, StreamIsOneLapOfItsSet) {
   const auto plan = fit_plan(kMachines[1], false);
-  const WalkPoint& s = plan.back().points.front();
+  ASSERT_EQ(plan[4].name, "stream");
+  const WalkPoint& s = plan[4].points.front();
   EXPECT_EQ(s.order, ListWalkSpec::Order::kSeq);
   EXPECT_EQ(s.steps, s.ws / 64);
+}
+
+TEST(CalibratePlan, StrideWalksOneLineInThreeFarBeyondTheL3) {
+  const auto plan = fit_plan(kMachines[1], false);
+  ASSERT_EQ(plan.back().name, "stride");
+  const WalkPoint& s = plan.back().points.front();
+  EXPECT_EQ(s.order, ListWalkSpec::Order::kSeq);
+  EXPECT_EQ(8 * (s.npad + 1), 192u);
+  EXPECT_EQ(s.ws, plan[4].points.front().ws);  // as far out as the stream
+  for (const WalkPoint& v : validation_grid(false)) EXPECT_NE(v.npad, s.npad);
 }
 
 TEST(CalibratePlan, PointKeyNamesWorkingSetOrderPadAndPage) {

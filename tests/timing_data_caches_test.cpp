@@ -24,49 +24,76 @@ DataCacheConfig stream_config(uint32_t line_cycles) {
   return c;
 }
 
-// Loads lines 0.. in order, each issued when the previous one's value is usable; returns costs.
-std::vector<uint32_t> stream(DataCaches& d, int lines) {
+// Loads lines 0.. in order, each issued `gap` cycles after the previous one's value is usable
+// (the work a loop does between its loads); returns costs.
+std::vector<uint32_t> stream(DataCaches& d, int lines, uint64_t gap = 0) {
   std::vector<uint32_t> cost;
   uint64_t now = 0;
   for (int i = 0; i < lines; ++i) {
     cost.push_back(d.load({HostPhys(kLine * static_cast<uint64_t>(i)), now, PageSize::k4K, true}));
-    now += cost.back();
+    now += cost.back() + gap;
   }
   return cost;
 }
 
-TEST(TimingDataCaches, AStreamAheadOfTheChannelWaitsForItsLines) {
-  DataCaches d(stream_config(10));
-  // Line 0 and 1 miss; from line 1 on, the prefetcher books lines on the channel, 10 cycles
-  // each. Line 2 arrived long ago (120 < 200); line 3 too; line 4 was booked at 200 (ready 210)
-  // and is asked for at 208; from then on the channel sets the pace: one line per 10 cycles.
-  EXPECT_EQ(stream(d, 8), (std::vector<uint32_t>{100, 100, 4, 4, 6, 10, 10, 10}));
-  EXPECT_EQ(d.stats().stall_cycles, 2u + 6 + 6 + 6);
+TEST(TimingDataCaches, APrefetchHidesOnlyTheTimeItIsAhead) {
+  DataCaches d(stream_config(0));
+  // Lines 0 and 1 miss; line 1 starts the stream, and lines 2 and 3 are asked for at 100,
+  // arriving at 200 from memory: both are there when wanted. Line 4 is asked for at 200 (by the
+  // load of line 2) and wanted at 208: 92 cycles to wait. Two lines ahead, a stream with no work
+  // between its loads pays one memory latency per two lines.
+  EXPECT_EQ(stream(d, 8), (std::vector<uint32_t>{100, 100, 4, 4, 92, 4, 4, 92}));
+  EXPECT_EQ(d.stats().stall_cycles, 88u + 88);
 }
 
-TEST(TimingDataCaches, UnlimitedBandwidthCostsPrefetchedLinesNothingExtra) {
+TEST(TimingDataCaches, AStreamSlowerThanMemoryFindsEveryPrefetchedLineThere) {
   DataCaches d(stream_config(0));
-  EXPECT_EQ(stream(d, 8), (std::vector<uint32_t>{100, 100, 4, 4, 4, 4, 4, 4}));
+  // 60 cycles of work a line: two lines ahead is 128 cycles ahead, more than memory takes.
+  EXPECT_EQ(stream(d, 8, 60), (std::vector<uint32_t>{100, 100, 4, 4, 4, 4, 4, 4}));
   EXPECT_EQ(d.stats().stall_cycles, 0u);
 }
 
-// Loads every `stride`-th line from 0, each issued when the previous one's value is usable.
-std::vector<uint32_t> strided(DataCaches& d, uint64_t stride, int loads) {
+TEST(TimingDataCaches, AStreamAheadOfTheChannelWaitsForItsLines) {
+  DataCaches d(stream_config(80));
+  // The channel delivers a line per 80 cycles; the loop would take 64 (4 + 60 of work). Line 0
+  // holds the channel until 80, line 1 until 240; line 2 is booked then (ready 340) and wanted at
+  // 320, line 3 booked at 320 (ready 420) and wanted at 400, and so on: every line waits 16
+  // cycles beyond L1's 4, and the stream runs at the channel's pace, one line per 80 cycles.
+  EXPECT_EQ(stream(d, 10, 60), (std::vector<uint32_t>{100, 100, 20, 20, 20, 20, 20, 20, 20, 20}));
+  EXPECT_EQ(d.stats().stall_cycles, 8u * 16);
+}
+
+// Loads every `stride`-th line from 0, each issued `gap` cycles after the previous one's value
+// is usable.
+std::vector<uint32_t> strided(DataCaches& d, uint64_t stride, int loads, uint64_t gap = 0) {
   std::vector<uint32_t> cost;
   uint64_t now = 0;
   for (int i = 0; i < loads; ++i) {
     const HostPhys at(kLine * stride * static_cast<uint64_t>(i));
     cost.push_back(d.load({at, now, PageSize::k4K, true}));
-    now += cost.back();
+    now += cost.back() + gap;
   }
   return cost;
 }
 
 TEST(TimingDataCaches, AStrideSeenTwiceIsPrefetched) {
   DataCaches d(stream_config(0));
-  // Lines 0, 2, 4 miss (the stride of 2 is seen at 2 and confirmed at 4, which then pulls in 6
-  // and 8); from line 6 on every line was brought ahead of its use.
-  EXPECT_EQ(strided(d, 2, 7), (std::vector<uint32_t>{100, 100, 100, 4, 4, 4, 4}));
+  // Lines 0, 2, 4 miss (the stride of 2 is seen at 2 and confirmed at 4, which then asks for 6
+  // and 8); with 60 cycles of work a load, every line from 6 on is there when wanted.
+  EXPECT_EQ(strided(d, 2, 7, 60), (std::vector<uint32_t>{100, 100, 100, 4, 4, 4, 4}));
+}
+
+TEST(TimingDataCaches, TheStreamerRunsFarAheadOfADenseStreamIntoL2Only) {
+  DataCacheConfig c = stream_config(0);
+  c.levels = {{64 * 64, 8, 4}, {64 * 1024, 8, 12}};
+  DataCaches d(c);
+  stream(d, 4, 60);
+  // Lines 0 to 3 read: the stride prefetcher asked for two lines into L1, the streamer for
+  // lines far beyond into L2. Line 100 is in L2, not in L1: a load of it costs L2's latency.
+  const uint64_t later = 100'000;
+  EXPECT_EQ(d.load({HostPhys(kLine * 100), later, PageSize::k4K, false}), 12u);
+  EXPECT_EQ(d.load({HostPhys(kLine * 100), later, PageSize::k4K, false}), 4u);
+  EXPECT_GE(d.stats().prefetches, 100u);
 }
 
 TEST(TimingDataCaches, StridesBeyondAQuarterPageAreNotFollowed) {

@@ -89,11 +89,11 @@ TEST(TimingDataCaches, AnAscendingStreamIsPrefetched) {
   c.memory_latency = 100;
   c.prefetch_degree = 2;
   DataCaches d(c);
-  EXPECT_EQ(d.load(HostPhys(0)), 100u);
-  EXPECT_EQ(d.load(HostPhys(64)), 100u);   // now ascending: lines 2 and 3 come in
-  EXPECT_EQ(d.load(HostPhys(128)), 4u);
-  EXPECT_EQ(d.load(HostPhys(192)), 4u);
-  EXPECT_EQ(d.stats().prefetches, 4u);     // lines 2 and 3, then 4, then 5
+  EXPECT_EQ(d.load({HostPhys(0), 0}), 100u);
+  EXPECT_EQ(d.load({HostPhys(64), 100}), 100u);  // now ascending: lines 2 and 3 are asked for
+  EXPECT_EQ(d.load({HostPhys(128), 200}), 4u);   // ... and have arrived by 200
+  EXPECT_EQ(d.load({HostPhys(192), 204}), 4u);
+  EXPECT_EQ(d.stats().prefetches, 4u);  // lines 2 and 3, then 4, then 5
 }
 
 }  // namespace

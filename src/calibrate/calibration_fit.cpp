@@ -83,6 +83,7 @@ class Fitter {
       draft_.keep("walk.start_cycles", "this quick run's curves gave no points to fit it on");
     }
     attempt("stream", [&] { bandwidth(); });
+    attempt("stride", [&] { stride(); });
     draft_.put("calibration", calibration_record(in_, {fitted_points_, notes_, outer_}));
     draft_.model();  // refuses figures no preset may hold, before anything is written
     return {draft_.json(), report_};
@@ -125,6 +126,7 @@ class Fitter {
   void host();
   void latencies();
   void bandwidth();
+  void stride();
 
   const FitInputs& in_;
   PresetDraft draft_;
@@ -333,6 +335,22 @@ void Fitter::bandwidth() {
   fitted_points_.push_back(p.point.key());
   report_.push_back(fmt::format("stream: {:.2f} cycles a line measured; memory_line_cycles {}",
                                 measured, f.line_cycles));
+}
+
+void Fitter::stride() {
+  const MeasuredSeries& s = series("stride");
+  const MeasuredPoint& p = s.points.front();
+  const double measured = p.ticks * cpt_;
+  const PrefetchFit f = fit_prefetch_degree(draft_.model(), measured);
+  draft_.set("caches.prefetch_degree", f.degree,
+             fmt::format("fit: the stride point {} measured {:.2f} ticks, {:.2f} cycles a step; "
+                         "prefetching {} strides ahead the simulator predicts {:.2f} cycles for a "
+                         "{} walk of the same stride from memory (its LLC shrunk to 4x the L2){}",
+                         p.point.key(), p.ticks, measured, f.degree, f.predicted_cycles,
+                         format_size(f.simulated_ws), f.note.empty() ? "" : "; " + f.note));
+  fitted_points_.push_back(p.point.key());
+  report_.push_back(fmt::format("stride: {:.2f} cycles a step measured; prefetch_degree {}",
+                                measured, f.degree));
 }
 
 }  // namespace

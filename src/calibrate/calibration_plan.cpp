@@ -108,6 +108,17 @@ Series stream_series(const PlanSizes& s, bool quick) {
           {p}};
 }
 
+// A sequential walk that reads one line of every three (192-byte elements) from far beyond the
+// L3: how far ahead of a strided stream the stride prefetcher runs.
+Series stride_series(const PlanSizes& s, bool quick) {
+  const uint64_t ws = quick ? 64 * MiB : caches_max_ws(s);
+  WalkPoint p{ws, Order::kSeq, kStrideNpad, PageSize::k2M, steps_for(ws, quick)};
+  return {"stride",
+          "a sequential walk of 192-byte elements (npad=23: one line read in three), 2 MiB "
+          "pages, over a set far beyond the L3: how far ahead the stride prefetcher runs",
+          {p}};
+}
+
 }  // namespace
 
 std::string WalkPoint::key() const {
@@ -134,7 +145,7 @@ uint64_t parse_mem_available(const std::string& meminfo) {
 std::vector<Series> fit_plan(const PlanSizes& sizes, bool quick) {
   return {caches_series(sizes, quick), caches_4k_series(sizes, quick),
           tlb_series(sizes, PageSize::k4K, quick), tlb_series(sizes, PageSize::k2M, quick),
-          stream_series(sizes, quick)};
+          stream_series(sizes, quick), stride_series(sizes, quick)};
 }
 
 std::vector<WalkPoint> validation_grid(bool quick) {

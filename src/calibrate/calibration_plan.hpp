@@ -31,6 +31,9 @@ struct WalkPoint {
 // page offset, as npad=511 would make them).
 inline constexpr unsigned kLineNpad = 7;
 inline constexpr unsigned kPageNpad = 519;
+// A 192-byte element: a stride of three lines, neither the validation grid's npad nor a power of
+// two.
+inline constexpr unsigned kStrideNpad = 23;
 
 // The sizes the plan is drawn from (CPUID's, or the base preset's where CPUID says nothing).
 struct PlanSizes {
@@ -43,7 +46,7 @@ struct PlanSizes {
 };
 
 struct Series {
-  std::string name;     // "caches", "caches-4k", "tlb-4k", "tlb-2m", "stream"
+  std::string name;     // "caches", "caches-4k", "tlb-4k", "tlb-2m", "stream", "stride"
   std::string purpose;  // one sentence for the report and the preset
   std::vector<WalkPoint> points;
 };
@@ -52,7 +55,8 @@ struct Series {
 //   L1, L2, the LLC share and memory); caches-4k: the same with 4 KiB pages, every factor of two
 //   (what the TLB adds, recorded and reported); tlb-4k / tlb-2m: random npad=519 walks whose lines stay
 //   in L1/L2 while their pages outgrow the TLBs; stream: one sequential npad=7 lap of a set far
-//   beyond the L3 (cycles per line from memory). `quick`: a few points of each, few steps.
+//   beyond the L3 (cycles per line from memory); stride: a sequential npad=23 walk as far out
+//   (how far ahead the stride prefetcher runs). `quick`: a few points of each, few steps.
 std::vector<Series> fit_plan(const PlanSizes& sizes, bool quick);
 
 // Held out from every fit series: npad 1 and 15, working sets 1.5 x 4^k (24 KiB .. 768 MiB),

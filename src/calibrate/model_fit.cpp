@@ -11,11 +11,26 @@ namespace memvirt {
 namespace {
 
 constexpr size_t kLlc = 2;  // index of the LLC among the data cache levels
+// The deepest stride prefetch the fit tries: a quarter of a 4 KiB page of one-line elements.
+constexpr uint32_t kMaxFittedDegree = 16;
 
 WindowCost window_of(const CpuModel& m, const WalkPoint& p, uint64_t timed) {
   const auto cpu = std::make_shared<const CpuModel>(m);
   const ListWalkSpec spec = p.spec();
   return steady_window(prediction_config(cpu, p.page), spec, one_lap(spec), timed);
+}
+
+// A copy of `model` whose LLC is at most four times its L2: a stream from memory costs the same
+// per line whatever the LLC it outgrows, and a short one simulates in a moment.
+CpuModel with_small_llc(const CpuModel& model) {
+  CpuModel small = model;
+  CacheLevelConfig& llc = small.caches.levels[kLlc];
+  const uint64_t want = small.caches.levels[1].size_bytes * 4;
+  if (llc.size_bytes > want) {
+    const uint64_t set_bytes = uint64_t{64} * llc.ways;
+    llc.size_bytes = std::max<uint64_t>(set_bytes, want / set_bytes * set_bytes);
+  }
+  return small;
 }
 
 double llc_hits(const WindowCost& w) { return w.hits.size() > kLlc ? w.hits[kLlc] : 0; }
@@ -83,15 +98,9 @@ LatencyFit fit_latencies(const CpuModel& draft, const std::array<FitTarget, 3>& 
 }
 
 BandwidthFit fit_line_cycles(const CpuModel& model, double measured) {
-  CpuModel small = model;
-  CacheLevelConfig& llc = small.caches.levels[kLlc];
-  const uint64_t want = small.caches.levels[1].size_bytes * 4;
-  if (llc.size_bytes > want) {
-    const uint64_t set_bytes = uint64_t{64} * llc.ways;
-    llc.size_bytes = std::max<uint64_t>(set_bytes, want / set_bytes * set_bytes);
-  }
+  CpuModel small = with_small_llc(model);
   BandwidthFit f;
-  f.simulated_ws = std::bit_ceil(llc.size_bytes * 2);
+  f.simulated_ws = std::bit_ceil(small.caches.levels[kLlc].size_bytes * 2);
   const WalkPoint p{f.simulated_ws, ListWalkSpec::Order::kSeq, kLineNpad, PageSize::k2M, 0};
   auto predict = [&](uint32_t line_cycles) {
     small.caches.memory_line_cycles = line_cycles;
@@ -119,6 +128,29 @@ BandwidthFit fit_line_cycles(const CpuModel& model, double measured) {
   if (best_p == predict(best + 1)) f.note = "the model's stream cost does not depend on it here";
   f.line_cycles = best;
   f.predicted_cycles = best_p;
+  return f;
+}
+
+PrefetchFit fit_prefetch_degree(const CpuModel& model, double measured) {
+  CpuModel small = with_small_llc(model);
+  PrefetchFit f;
+  // Three times the lines of fit_line_cycles' stream: as many lines read, one in three.
+  f.simulated_ws = std::bit_ceil(small.caches.levels[kLlc].size_bytes * 6);
+  const WalkPoint p{f.simulated_ws, ListWalkSpec::Order::kSeq, kStrideNpad, PageSize::k2M, 0};
+  double best_error = 0;
+  for (uint32_t d = 1; d <= kMaxFittedDegree; ++d) {
+    small.caches.prefetch_degree = d;
+    const double predicted = window_of(small, p, 100'000).cycles;
+    const double error = std::abs(predicted - measured);
+    if (d == 1 || error < best_error) {
+      best_error = error;
+      f.degree = d;
+      f.predicted_cycles = predicted;
+    }
+    if (predicted < measured) break;  // it only gets cheaper from here
+  }
+  if (f.degree == kMaxFittedDegree)
+    f.note = fmt::format("the measured cost is below what {} strides ahead gives", f.degree);
   return f;
 }
 

@@ -48,4 +48,16 @@ struct BandwidthFit {
 // does not fit, and a short one simulates in a moment).
 BandwidthFit fit_line_cycles(const CpuModel& model, double measured_cycles_per_line);
 
+struct PrefetchFit {
+  uint32_t degree = 0;
+  double predicted_cycles = 0;  // at that degree
+  uint64_t simulated_ws = 0;
+  std::string note;
+};
+
+// prefetch_degree such that a sequential npad=23 walk (a stride of three lines) from memory costs
+// what the stride point measured, on the same shrunk-LLC copy of the model as fit_line_cycles.
+// The cost falls as the degree rises, until the memory channel limits it.
+PrefetchFit fit_prefetch_degree(const CpuModel& model, double measured_cycles_per_step);
+
 }  // namespace memvirt

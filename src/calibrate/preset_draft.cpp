@@ -129,6 +129,7 @@ const std::vector<std::string>& measured_source_keys() {
       "caches.llc.latency_cycles",
       "caches.memory_latency_cycles",
       "caches.memory_line_cycles",
+      "caches.prefetch_degree",
       "tlb.l2_hit_cycles",
       "walk.start_cycles",
   };

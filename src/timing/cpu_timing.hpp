@@ -54,8 +54,8 @@ class CpuTiming {
   const DataCaches& caches() const { return caches_; }
 
  private:
-  // The cycle this CPU has reached: what the memory channel's bookings are timed against.
-  uint64_t now() const { return model_.caches.memory_line_cycles ? ledger_.total() : 0; }
+  // The cycle this CPU has reached: what prefetch arrivals and the memory channel are timed by.
+  uint64_t now() const { return ledger_.total(); }
 
   CpuModel model_;
   DataCaches caches_;

@@ -1,8 +1,9 @@
 #pragma once
-// The data cache hierarchy (L1D, L2, LLC) over host-physical 64-byte lines, with a next-line
-// stream prefetcher and a memory channel of bounded bandwidth. Page-table references go through
+// The data cache hierarchy (L1D, L2, LLC) over host-physical 64-byte lines, with a stride
+// prefetcher into L1, a stream prefetcher into L2 and a memory channel of bounded bandwidth. Page-table references go through
 // it like ordinary loads, so walks and data compete for the same lines. An access costs the
-// load-to-use latency of the level that served it, plus any wait for the memory channel.
+// load-to-use latency of the level that served it, or the wait for a prefetched line still on
+// its way, if that is longer.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -26,7 +27,7 @@ struct DataCacheConfig {
   // gets (0: unlimited). A stream the prefetcher runs ahead of waits for it.
   uint32_t memory_line_cycles = 0;
   ReplacementKind replacement = ReplacementKind::kLru;
-  // Lines fetched ahead of an ascending stream of lines (0: no prefetcher).
+  // Strides fetched into L1 ahead of an ascending stream of lines (0: no prefetchers).
   uint32_t prefetch_degree = 0;
   // 4 KiB frames placed as a long-running kernel leaves them: each on a seeded random page
   // colour of the physically indexed caches (not a preset figure: the machine's placement).
@@ -38,7 +39,7 @@ struct DataCacheStats {
   std::vector<uint64_t> hits;  // per level
   uint64_t memory = 0;         // loads no level held
   uint64_t prefetches = 0;     // lines brought in ahead of use
-  uint64_t stall_cycles = 0;   // waiting for lines the memory channel had not delivered yet
+  uint64_t stall_cycles = 0;   // waiting for the memory channel and for prefetches on their way
 
   DataCacheStats& operator+=(const DataCacheStats& o) {
     if (hits.size() < o.hits.size()) hits.resize(o.hits.size(), 0);
@@ -98,21 +99,27 @@ class DataCaches {
   }
   // Level that holds `line` (levels_.size(): none); touches it there.
   size_t probe(uint64_t line, uint64_t index);
-  void fill(uint64_t line, uint64_t index, size_t below);
+  // Installs `line` in the levels from `top` down to just above `below` (the level that had it).
+  void fill(uint64_t line, uint64_t index, size_t below, size_t top = 0);
   void prefetch(uint64_t line, const CacheLoad& l);
+  // Brings `line` into level `top` and every level below it that lacks it, arriving when the
+  // level that had it (or memory) delivers.
+  void prefetch_line(uint64_t line, size_t top, const CacheLoad& l);
   // Books one line on the memory channel from `now`; returns when the channel starts on it (it
   // is delivered memory_line_cycles later).
   uint64_t book_channel(uint64_t now);
-  // Cycles a load at `now` waits for `line` still in flight (and forgets it).
-  uint64_t wait_inflight(uint64_t line, uint64_t now);
+  Inflight* find_inflight(uint64_t line);
+  // When a load at `now` of `line` has it, if it is still on its way (and forgets it).
+  uint64_t arrival(uint64_t line, uint64_t now);
 
   DataCacheConfig config_;
   std::vector<SetAssoc<Line>> levels_;
   static constexpr uint64_t kNoDemandLine = ~uint64_t{0} - 1;  // no line follows it
   uint64_t last_line_ = kNoDemandLine;
   uint64_t last_stride_ = 0;               // lines from the demand line before last_line_
+  uint64_t stream_head_ = kNoLine;          // the furthest line the streamer asked for
   uint64_t channel_free_ = 0;              // cycle the memory channel is next idle
-  std::array<Inflight, 16> inflight_{};    // most recent prefetches from memory
+  std::array<Inflight, 32> inflight_{};    // most recent prefetches, until their demand load
   size_t inflight_next_ = 0;
   uint32_t inflight_live_ = 0;
   DataCacheStats stats_;
