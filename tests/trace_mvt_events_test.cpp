@@ -79,6 +79,21 @@ TEST(TraceMvtEvents, EveryKindRoundTripsBetweenTheSameRecords) {
   }
 }
 
+TEST(TraceMvtEvents, ARecorderDeliversThroughTheTraceSink) {
+  const auto items = mixed_items(300, 5);
+  std::ostringstream out;
+  MvtWriter writer(out, MvtWriterOptions{.pids = true, .events = true});
+  TraceSink& sink = writer;
+  for (const TraceItem& item : items) {
+    if (const auto* r = std::get_if<TraceRecord>(&item)) sink.record(*r);
+    else sink.event(std::get<SpaceEvent>(item));
+  }
+  writer.finish();
+  const std::string bytes = std::move(out).str();
+  EXPECT_EQ(bytes, encode(items));
+  EXPECT_EQ(read_items(*reader_over<MvtReader>(bytes)), items);
+}
+
 TEST(TraceMvtEvents, EventsAloneMakeABlockWithoutRecords) {
   const std::vector<TraceItem> items{TraceItem(every_kind()[6]), TraceItem(every_kind()[0])};
   const std::string bytes = encode(items);
