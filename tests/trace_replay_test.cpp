@@ -7,6 +7,7 @@
 
 #include "support/trace_samples.hpp"
 #include "support/workload_streams.hpp"
+#include "workload/rng.hpp"
 #include "workload/trace/mvt_reader.hpp"
 #include "workload/trace/mvt_writer.hpp"
 #include "workload/trace/trace_workload.hpp"
@@ -224,6 +225,48 @@ TEST(TraceReplayMachine, EveryKindRunsWithoutKernelErrorsOrSegfaultsInEveryMode)
       EXPECT_EQ(machine.result().segfaults, 0u) << static_cast<int>(mode);
       EXPECT_EQ(machine.result().accesses, 9u);
     }
+  }
+}
+
+// Any stream of events, however odd (overlaps, cuts through 2 MiB pages, unknown pids), is
+// replayed with events the kernel accepts: no KernelError, every access simulated.
+TEST(TraceReplayMachine, RandomEventsNeverMakeTheKernelRefuse) {
+  Rng rng(17);
+  std::vector<TraceItem> items;
+  for (int i = 0; i < 3000; ++i) {
+    const uint64_t base = kHeap + rng.next_below(64) * 0x1000 * (rng.next_below(2) ? 1 : 512);
+    const uint64_t length = rng.next_below(3) == 0 ? rng.next_below(8) * k2M + 1
+                                                   : rng.next_below(40) * 0x1000 + rng.next_below(3);
+    const auto pid = static_cast<uint32_t>(rng.next_below(3));
+    const auto kind = static_cast<SpaceEventKind>(rng.next_below(kSpaceEventKinds));
+    SpaceEvent e{kind, pid, 0, base, length};
+    if (kind == SpaceEventKind::kMmap) {
+      e.prot = kProtRw;
+      e.flags = rng.next_below(4) == 0 ? kMapHugetlb : 0x22;
+    } else if (kind == SpaceEventKind::kMprotect) {
+      e.prot = static_cast<uint32_t>(1 + rng.next_below(7));
+    } else if (kind == SpaceEventKind::kMremap || kind == SpaceEventKind::kBrk) {
+      e.old_addr = base + rng.next_below(2) * 0x3000;
+      e.old_length = kind == SpaceEventKind::kMremap ? length / 2 : 0;
+      if (kind == SpaceEventKind::kBrk) e.length = 0;
+    } else if (kind == SpaceEventKind::kMadvise) {
+      e.length = length;
+      e.flags = kMadvDontneed;
+    } else if (kind != SpaceEventKind::kMunmap) {
+      e = SpaceEvent{kind, pid, static_cast<uint32_t>(rng.next_below(4))};
+      if (kind == SpaceEventKind::kExec) e.child = 0;
+    }
+    if (rng.next_below(3) == 0) items.emplace_back(e);
+    items.push_back(TraceRecord{base + rng.next_below(0x3000), pid, 8, TraceKind::kRead});
+  }
+  const std::string bytes = encode(items);
+  for (PageSize page : {PageSize::k4K, PageSize::k2M}) {
+    SimConfig config = test::config_for(PagingMode::kShadow);
+    config.page = page;
+    Machine machine(config);
+    TraceWorkload w(test::reader_over<MvtReader>(bytes), WorkloadContext{page, 1});
+    for (const Event& e : test::drain(w, 64)) ASSERT_NO_THROW(machine.apply(e));
+    EXPECT_EQ(machine.result().accesses, 3000u);
   }
 }
 
