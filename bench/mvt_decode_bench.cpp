@@ -4,6 +4,8 @@
 //                       calls that push and pop a stack, data-dependent branches (real traces
 //                       recorded with `memvirt record` compress at least as well)
 //   mvt_decode/random   the worst case: random instruction lengths, random stack and heap words
+//   mvt_decode/events   the program's trace in version 2 with an mmap and an munmap every
+//                       100,000 records (a program's system calls are rarer than that)
 //   mvt_decode/file     the trace in $MEMVIRT_BENCH_TRACE (only when it is set)
 #include <benchmark/benchmark.h>
 
@@ -69,12 +71,34 @@ void random_trace(MvtWriter& w) {
 }
 
 template <typename Fill>
-std::string encoded(Fill fill) {
+std::string encoded(Fill fill, bool events = false) {
   std::ostringstream out;
-  MvtWriter writer(out, false);
+  MvtWriter writer(out, MvtWriterOptions{.events = events});
   fill(writer);
   writer.finish();
   return std::move(out).str();
+}
+
+// The program's trace, interrupted by a mapping made and dropped now and then.
+void program_with_events(MvtWriter& w) {
+  std::ostringstream plain_out;
+  MvtWriter plain(plain_out, false);
+  program_trace(plain);
+  plain.finish();
+  const std::string plain_bytes = std::move(plain_out).str();
+  MvtReader reader(std::make_unique<MemorySource>(std::span<const uint8_t>(
+      reinterpret_cast<const uint8_t*>(plain_bytes.data()), plain_bytes.size())));
+  uint64_t n = 0;
+  for (auto block = reader.next_block(); !block.empty(); block = reader.next_block()) {
+    for (const TraceRecord& r : block) {
+      if (n++ % 100'000 == 0) {
+        const uint64_t at = 0x7f0000000000 + (n << 12);
+        w.write_event({SpaceEventKind::kMmap, 0, 0, at, 0x10000, 0, 0, 3, 0x22});
+        w.write_event({SpaceEventKind::kMunmap, 0, 0, at, 0x10000});
+      }
+      w.write(r);
+    }
+  }
 }
 
 void decode_all(benchmark::State& state, const std::string& trace) {
@@ -86,9 +110,16 @@ void decode_all(benchmark::State& state, const std::string& trace) {
     MvtReader reader(std::make_unique<MemorySource>(bytes));
     uint64_t sum = 0;
     per_pass = 0;
-    for (auto block = reader.next_block(); !block.empty(); block = reader.next_block()) {
-      per_pass += block.size();
-      sum += block.back().addr;
+    while (true) {
+      const auto block = reader.next_block();
+      if (!block.empty()) {
+        per_pass += block.size();
+        sum += block.back().addr;
+      } else if (const auto e = reader.take_event()) {
+        sum += e->addr;
+      } else {
+        break;
+      }
     }
     records += per_pass;
     benchmark::DoNotOptimize(sum);
@@ -108,6 +139,12 @@ void BM_mvt_decode_random(benchmark::State& state) {
   decode_all(state, trace);
 }
 BENCHMARK(BM_mvt_decode_random)->Name("mvt_decode/random")->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_mvt_decode_events(benchmark::State& state) {
+  static const std::string trace = encoded(program_with_events, true);
+  decode_all(state, trace);
+}
+BENCHMARK(BM_mvt_decode_events)->Name("mvt_decode/events")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Registered only when asked for, so that a plain run lists no skipped benchmark.
 const bool kFileRegistered = [] {

@@ -1,5 +1,5 @@
-// ChampSim traces come from users: any bytes, plain or taken as xz, either decode or are
-// refused with a TraceError.
+// ChampSim traces come from users: any bytes, plain or taken as xz, read as either variant
+// (64-byte records or CloudSuite's 96), either decode or are refused with a TraceError.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -24,6 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     memvirt::ChampSimReader plain(std::make_unique<memvirt::MemorySource>(bytes));
     drain(plain);
+  } catch (const memvirt::TraceError&) {
+  }
+  try {
+    memvirt::ChampSimReader cloudsuite(std::make_unique<memvirt::MemorySource>(bytes),
+                                       memvirt::kCloudSuiteLayout);
+    drain(cloudsuite);
   } catch (const memvirt::TraceError&) {
   }
   try {

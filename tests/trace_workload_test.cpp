@@ -36,7 +36,7 @@ TEST(TraceSpecText, FileThenFormat) {
 TEST(TraceSpecText, BadSpecsNameTheirKey) {
   test::expect_spec_error("trace:", "file", "file: missing");
   test::expect_spec_error("trace:a.mvt,format=pin", "format",
-                          "expected auto, mvt, lackey or champsim");
+                          "expected auto, mvt, lackey, champsim or champsim-cloudsuite");
 }
 
 std::unique_ptr<TraceWorkload> lackey_workload(std::string_view text, PageSize page) {

@@ -9,6 +9,7 @@
 
 #include "cli/calibrate_command.hpp"
 #include "cli/compare_command.hpp"
+#include "cli/convert_command.hpp"
 #include "cli/experiment_command.hpp"
 #include "cli/measure_command.hpp"
 #include "cli/merge_command.hpp"
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
   memvirt::CompareCommand compare(app);
   memvirt::ExperimentCommand experiment(app);
   memvirt::RecordCommand record(app);
+  memvirt::ConvertCommand convert(app);
   memvirt::SweepCommand sweep(app);
   memvirt::PlotCommand plot(app);
   memvirt::MergeCommand merge(app);
@@ -75,9 +77,10 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
     if (!sim.selected() && !measure.selected() && !experiment.selected() && !sweep.selected() &&
         !plot.selected() && !merge.selected() && !record.selected() && !compare.selected() &&
-        !calibrate.selected())
+        !calibrate.selected() && !convert.selected())
       throw CLI::RequiredError(
-          "a subcommand (sim, measure, compare, calibrate, experiment, sweep, plot, merge, record)");
+          "a subcommand (sim, measure, compare, calibrate, experiment, sweep, plot, merge, record, "
+          "convert)");
   } catch (const CLI::ParseError& e) {
     return finish_parse(app, e);
   }
@@ -90,6 +93,8 @@ int main(int argc, char** argv) {
       experiment.run();
     } else if (record.selected()) {
       record.run();
+    } else if (convert.selected()) {
+      convert.run();
     } else if (sweep.selected()) {
       sweep.run();
     } else if (plot.selected()) {

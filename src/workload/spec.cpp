@@ -274,15 +274,21 @@ struct Traits<ForkExecSpec> {
   }
 };
 
-constexpr std::array<std::string_view, 4> kTraceFormats{"auto", "mvt", "lackey", "champsim"};
+}  // namespace
+
+constexpr std::array<std::string_view, 5> kTraceFormats{"auto", "mvt", "lackey", "champsim",
+                                                        "champsim-cloudsuite"};
 
 TraceSpec::Format parse_trace_format(std::string_view text) {
   for (size_t i = 0; i < kTraceFormats.size(); ++i) {
     if (text == kTraceFormats[i]) return static_cast<TraceSpec::Format>(i);
   }
   throw std::invalid_argument(quoted(text) +
-                              " is not a trace format (expected auto, mvt, lackey or champsim)");
+                              " is not a trace format (expected auto, mvt, lackey, champsim or "
+                              "champsim-cloudsuite)");
 }
+
+namespace {
 
 // The file is positional (trace:FILE,format=...), so this parser takes the text after "trace:"
 // itself; the keys after the file go through the generic parser.

@@ -84,14 +84,19 @@ struct ForkExecSpec {
 
 // A recorded program: the accesses of a trace file (docs/trace-format.md), replayed in pid 0 or
 // the pids the trace gives, after mapping every region it touches. Spec text:
-// trace:FILE[,format=auto|mvt|lackey|champsim]; FILE is everything up to the first comma.
+// trace:FILE[,format=auto|mvt|lackey|champsim|champsim-cloudsuite]; FILE is everything up to
+// the first comma.
 struct TraceSpec {
-  enum class Format { kAuto, kMvt, kLackey, kChampSim };
+  enum class Format { kAuto, kMvt, kLackey, kChampSim, kChampSimCloudSuite };
   std::string file;
   Format format = Format::kAuto;  // kAuto: from the file's first bytes, else from its name
 
   friend bool operator==(const TraceSpec&, const TraceSpec&) = default;
 };
+
+// "auto", "mvt", "lackey", "champsim" or "champsim-cloudsuite"; throws std::invalid_argument
+// quoting anything else.
+TraceSpec::Format parse_trace_format(std::string_view text);
 
 using WorkloadSpec =
     std::variant<ListWalkSpec, RandomSpec, ChurnSpec, CtxSwitchSpec, ForkExecSpec, TraceSpec>;

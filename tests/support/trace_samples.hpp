@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "workload/trace/byte_source.hpp"
@@ -24,12 +25,29 @@ std::unique_ptr<Reader> reader_over(std::string_view bytes) {
   return std::make_unique<Reader>(std::make_unique<MemorySource>(as_bytes(bytes), "sample"));
 }
 
-// Every record, pulled `batch` at a time.
+// Every record, pulled `batch` at a time (events passed over).
 inline std::vector<TraceRecord> read_all(TraceReader& r, size_t batch = 1000) {
   std::vector<TraceRecord> all;
   std::vector<TraceRecord> buf(batch);
-  while (size_t n = r.read(buf)) all.insert(all.end(), buf.begin(), buf.begin() + n);
-  return all;
+  while (true) {
+    const size_t n = r.read(buf);
+    all.insert(all.end(), buf.begin(), buf.begin() + n);
+    if (n == 0 && !r.take_event()) return all;
+  }
+}
+
+// Records and events in the order the reader delivers them.
+using TraceItem = std::variant<TraceRecord, SpaceEvent>;
+inline std::vector<TraceItem> read_items(TraceReader& r, size_t batch = 1000) {
+  std::vector<TraceItem> all;
+  std::vector<TraceRecord> buf(batch);
+  while (true) {
+    const size_t n = r.read(buf);
+    all.insert(all.end(), buf.begin(), buf.begin() + n);
+    const std::optional<SpaceEvent> e = r.take_event();
+    if (e) all.emplace_back(*e);
+    if (n == 0 && !e) return all;
+  }
 }
 
 // The offset of the TraceError that reading all of `bytes` throws, or -1 if none; the message

@@ -10,7 +10,8 @@
 namespace memvirt {
 namespace {
 
-constexpr size_t kChunkInstructions = 1024;  // 64 KiB
+constexpr size_t kChunkInstructions = 1024;  // 64 KiB (96 KiB for CloudSuite)
+constexpr uint8_t kNoAsid = 255;
 
 uint64_t load_u64(const uint8_t* p) {
   uint64_t v;
@@ -27,18 +28,19 @@ bool canonical(uint64_t addr) {
 
 }  // namespace
 
-ChampSimReader::ChampSimReader(std::unique_ptr<ByteSource> source)
-    : src_(std::move(source)), chunk_(kChunkInstructions * kRecordBytes) {}
+ChampSimReader::ChampSimReader(std::unique_ptr<ByteSource> source, const ChampSimLayout& layout)
+    : src_(std::move(source)), chunk_(kChunkInstructions * layout.record_bytes), layout_(layout) {}
 
 bool ChampSimReader::refill() {
   offset_ += chunk_end_;
   chunk_end_ = src_->read(chunk_);
   chunk_pos_ = 0;
-  if (chunk_end_ % kRecordBytes != 0) {
-    const uint64_t at = offset_ + chunk_end_ / kRecordBytes * kRecordBytes;
-    throw TraceError(
-        src_->name(), at,
-        "truncated record: expected 64 bytes, found " + std::to_string(chunk_end_ % kRecordBytes));
+  const size_t bytes = layout_.record_bytes;
+  if (chunk_end_ % bytes != 0) {
+    const uint64_t at = offset_ + chunk_end_ / bytes * bytes;
+    throw TraceError(src_->name(), at,
+                     "truncated record: expected " + std::to_string(bytes) + " bytes, found " +
+                         std::to_string(chunk_end_ % bytes));
   }
   return chunk_end_ != 0;
 }
@@ -49,6 +51,13 @@ void ChampSimReader::expand(const uint8_t* instr, uint64_t offset) {
                      "expected is_branch and branch_taken to be 0 or 1");
   count_ = 0;
   pos_ = 0;
+  auto pid_of = [&](size_t which) -> uint32_t {
+    if (layout_.asid == 0) return 0;
+    const uint8_t asid = instr[layout_.asid + which];
+    return asid == kNoAsid ? 0 : asid;
+  };
+  const uint32_t code_pid = pid_of(0);
+  const uint32_t data_pid = pid_of(1);
   auto add = [&](size_t field, TraceKind kind) {
     const uint64_t addr = load_u64(instr + field);
     if (field != 0 && addr == 0) return;  // an unused memory operand
@@ -56,11 +65,13 @@ void ChampSimReader::expand(const uint8_t* instr, uint64_t offset) {
       throw TraceError(
           src_->name(), offset + field,
           fmt::format("address overflow: {:#x} is not a canonical x86-64 address", addr));
-    records_[count_++] = TraceRecord{addr, 0, 0, kind};
+    records_[count_++] =
+        TraceRecord{addr, kind == TraceKind::kExecute ? code_pid : data_pid, 0, kind};
   };
   add(0, TraceKind::kExecute);
-  for (size_t i = 0; i < 4; ++i) add(32 + 8 * i, TraceKind::kRead);
-  for (size_t i = 0; i < 2; ++i) add(16 + 8 * i, TraceKind::kWrite);
+  for (size_t i = 0; i < 4; ++i) add(layout_.sources + 8 * i, TraceKind::kRead);
+  for (size_t i = 0; i < layout_.destination_count; ++i)
+    add(layout_.destinations + 8 * i, TraceKind::kWrite);
 }
 
 size_t ChampSimReader::read(std::span<TraceRecord> out) {
@@ -69,7 +80,7 @@ size_t ChampSimReader::read(std::span<TraceRecord> out) {
     if (pos_ == count_) {
       if (chunk_pos_ == chunk_end_ && !refill()) break;
       expand(chunk_.data() + chunk_pos_, offset_ + chunk_pos_);
-      chunk_pos_ += kRecordBytes;
+      chunk_pos_ += layout_.record_bytes;
     }
     while (pos_ < count_ && count < out.size()) out[count++] = records_[pos_++];
   }

@@ -12,16 +12,20 @@ namespace memvirt::mvt {
 static_assert(std::endian::native == std::endian::little, "headers are copied as they are");
 
 inline constexpr std::array<uint8_t, 8> kMagic{0x89, 'M', 'V', 'T', '\r', '\n', 0x1a, '\n'};
-inline constexpr uint16_t kVersion = 1;
+inline constexpr uint16_t kVersion = 1;         // records only
+inline constexpr uint16_t kVersionEvents = 2;   // records and address-space events
 inline constexpr uint16_t kFlagPids = 1;  // the writer was given records with process ids
 // Record kind names in the header; a record's 2-bit kind code indexes this table.
 inline constexpr std::array<std::string_view, 3> kKindNames{"read", "write", "execute"};
 inline constexpr unsigned kMaxKinds = 4;
 
 inline constexpr std::array<uint8_t, 4> kBlockTag{'M', 'V', 'B', '1'};
+// Version 2: a block with events (blocks without events keep the version 1 layout and tag).
+inline constexpr std::array<uint8_t, 4> kEventBlockTag{'M', 'V', 'B', '2'};
 inline constexpr std::array<uint8_t, 4> kIndexTag{'M', 'V', 'I', '1'};
 inline constexpr std::array<uint8_t, 8> kTrailerMagic{'M', 'V', 'T', '-', 'E', 'N', 'D', '\n'};
 inline constexpr size_t kBlockHeaderBytes = 16;  // tag, records, raw bytes, compressed bytes
+inline constexpr size_t kEventBlockHeaderBytes = 24;  // ... then events, bytes of the events
 inline constexpr size_t kTrailerBytes = 16;      // index offset, trailer magic
 inline constexpr size_t kIndexEntryBytes = 16;   // block offset, first record
 
@@ -40,6 +44,11 @@ inline constexpr uint8_t kOpReserved = 0x80;
 inline constexpr uint8_t kSizeEscape = 0xff;
 inline constexpr size_t kMaxRecordBytes = 2 + 8 + 2 + 4;
 inline constexpr size_t kMaxRawBlockBytes = kBlockRecords * kMaxRecordBytes;
+// An MVB2 block's decompressed bytes start with its events (mvt_events.hpp), then hold the
+// three parts of its records as above.
+inline constexpr uint32_t kBlockEvents = 65536;
+inline constexpr size_t kMaxEventBytes = 4 + 1 + 1 + 4 + 4 + 4 * 8 + 2 * 4;
+inline constexpr size_t kMaxRawEventBlockBytes = kMaxRawBlockBytes + kBlockEvents * kMaxEventBytes;
 // The decoder loads 8 bytes for every delta and checks the bounds once per record, so the
 // raw buffer carries zero padding that one record's reads cannot run past.
 inline constexpr size_t kRawPadding = 32;

@@ -64,13 +64,16 @@ void MvtReader::load_index() {
       blocks * kIndexEntryBytes != *size - kTrailerBytes - 20 - at)
     fail(at, "bad block index (expected MVI1 and a block count that fits the file)");
   index_.resize(blocks);
-  uint64_t next_first = 0;  // blocks hold at least one record each, in order
+  // Blocks hold at least one record each, in order; in version 2 a block of events alone
+  // holds none.
+  const uint64_t min_records = version_ == kVersion ? 1 : 0;
+  uint64_t next_first = 0;
   for (MvtBlockEntry& e : index_) {
     read_exact(buf, kIndexEntryBytes, offset_, "a block index entry");
     e = {load_le<uint64_t>(buf), load_le<uint64_t>(buf + 8)};
     if (e.first_record < next_first || (&e == &index_.front() && e.first_record != 0))
       fail(offset_ - 8, "block index entries out of order");
-    next_first = e.first_record + 1;
+    next_first = e.first_record + min_records;
   }
   read_exact(buf, 8, offset_, "the record count of the index");
   total_ = load_le<uint64_t>(buf);
@@ -93,7 +96,8 @@ void MvtReader::seek_record(uint64_t n) {
   if (next == index_.begin() || n >= total_) {
     ended_ = true;
     block_.clear();
-    pos_ = 0;
+    events_.clear();
+    pos_ = event_pos_ = 0;
     return;
   }
   const MvtBlockEntry& e = *std::prev(next);
@@ -105,10 +109,12 @@ void MvtReader::seek_record(uint64_t n) {
   blocks_seen_ = static_cast<uint64_t>(std::prev(next) - index_.begin());
   records_seen_ = e.first_record;
   block_.clear();
-  pos_ = 0;
+  events_.clear();
+  pos_ = event_pos_ = 0;
   if (!read_block() || e.first_record + block_.size() != block_end)
     fail(e.offset, "the block index does not match the block at this offset");
   pos_ = n - e.first_record;
+  while (event_pos_ < events_.size() && events_[event_pos_].position < pos_) ++event_pos_;
 }
 
 }  // namespace memvirt

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "workload/trace/mvt_events.hpp"
 #include "workload/trace/mvt_format.hpp"
 
 namespace memvirt {
@@ -13,22 +14,27 @@ namespace memvirt {
 using namespace mvt;
 
 MvtWriter::MvtWriter(std::ostream& out, bool pids, int zstd_level)
+    : MvtWriter(out, MvtWriterOptions{pids, false, zstd_level}) {}
+
+MvtWriter::MvtWriter(std::ostream& out, const MvtWriterOptions& options)
     : out_(out),
       cctx_(ZSTD_createCCtx()),
       ops_(kBlockRecords),
       sizes_(kBlockRecords),
       stream_(kBlockRecords * (kMaxRecordBytes - 2) + 8),
       end_(stream_.data()),
-      raw_(kMaxRawBlockBytes),
-      compressed_(ZSTD_compressBound(kMaxRawBlockBytes)),
+      events_enabled_(options.events),
+      raw_(options.events ? kMaxRawEventBlockBytes : kMaxRawBlockBytes),
+      compressed_(ZSTD_compressBound(raw_.size())),
       block_records_(kBlockRecords) {
   if (cctx_ == nullptr) throw std::bad_alloc();
-  ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_compressionLevel, zstd_level);
+  const bool pids = options.pids;
+  ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_compressionLevel, options.zstd_level);
   // A damaged block is then caught by zstd itself, before its records are decoded.
   ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_checksumFlag, 1);
   std::vector<uint8_t> header(kMagic.begin(), kMagic.end());
   header.resize(13);
-  store_le<uint16_t>(&header[8], kVersion);
+  store_le<uint16_t>(&header[8], options.events ? kVersionEvents : kVersion);
   store_le<uint16_t>(&header[10], pids ? kFlagPids : 0);
   header[12] = static_cast<uint8_t>(kKindNames.size());
   for (std::string_view name : kKindNames) {
@@ -71,28 +77,53 @@ void MvtWriter::encode(const TraceRecord& r) {
   ++count_;
 }
 
-void MvtWriter::flush_block() {
-  if (count_ == 0) return;
+void MvtWriter::write_event(const SpaceEvent& e) {
+  if (!events_enabled_)
+    throw std::logic_error("mvt: a version 1 writer was given an event (make it with events)");
+  if (event_count_ == kBlockEvents) flush_block();
+  encode_event(e, count_, events_);
+  ++event_count_;
+  ++events_written_;
+}
+
+// The block's decompressed bytes into raw: its events, if any, then ops, sizes and stream.
+size_t MvtWriter::join_block(uint8_t* raw) const {
   const size_t stream_bytes = static_cast<size_t>(end_ - stream_.data());
-  std::copy_n(ops_.begin(), count_, raw_.begin());
-  std::copy_n(sizes_.begin(), count_, raw_.begin() + count_);
-  std::copy_n(stream_.begin(), stream_bytes, raw_.begin() + 2 * count_);
-  const size_t raw_bytes = 2 * size_t{count_} + stream_bytes;
+  uint8_t* p = std::copy(events_.begin(), events_.end(), raw);
+  p = std::copy_n(ops_.begin(), count_, p);
+  p = std::copy_n(sizes_.begin(), count_, p);
+  p = std::copy_n(stream_.begin(), stream_bytes, p);
+  return static_cast<size_t>(p - raw);
+}
+
+void MvtWriter::write_block_header(uint32_t raw_bytes, uint32_t packed) {
+  uint8_t header[kEventBlockHeaderBytes];
+  const bool events = event_count_ != 0;
+  std::copy(kBlockTag.begin(), kBlockTag.end(), header);
+  if (events) std::copy(kEventBlockTag.begin(), kEventBlockTag.end(), header);
+  store_le<uint32_t>(header + 4, count_);
+  store_le<uint32_t>(header + 8, raw_bytes);
+  store_le<uint32_t>(header + 12, packed);
+  store_le<uint32_t>(header + 16, event_count_);
+  store_le<uint32_t>(header + 20, static_cast<uint32_t>(events_.size()));
+  put(header, events ? kEventBlockHeaderBytes : kBlockHeaderBytes);
+}
+
+void MvtWriter::flush_block() {
+  if (count_ == 0 && event_count_ == 0) return;
+  const size_t raw_bytes = join_block(raw_.data());
   const size_t packed =
       ZSTD_compress2(cctx_.get(), compressed_.data(), compressed_.size(), raw_.data(), raw_bytes);
   if (ZSTD_isError(packed))
     throw std::runtime_error(std::string("mvt: zstd: ") + ZSTD_getErrorName(packed));
   index_.push_back({offset_, first_record_});
-  uint8_t header[kBlockHeaderBytes];
-  std::copy(kBlockTag.begin(), kBlockTag.end(), header);
-  store_le<uint32_t>(header + 4, count_);
-  store_le<uint32_t>(header + 8, static_cast<uint32_t>(raw_bytes));
-  store_le<uint32_t>(header + 12, static_cast<uint32_t>(packed));
-  put(header, sizeof header);
+  write_block_header(static_cast<uint32_t>(raw_bytes), static_cast<uint32_t>(packed));
   put(compressed_.data(), packed);
   first_record_ += count_;
   count_ = 0;
   end_ = stream_.data();
+  events_.clear();
+  event_count_ = 0;
   prev_[0] = prev_[1] = 0;  // blocks decode on their own, so a reader can start at any of them
   pid_ = 0;
 }

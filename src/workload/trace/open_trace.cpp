@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 #include "workload/trace/champsim_reader.hpp"
 #include "workload/trace/lackey_reader.hpp"
@@ -61,6 +62,14 @@ Format by_content(const std::vector<uint8_t>& head) {
   return Format::kAuto;
 }
 
+// CloudSuite traces carry no mark of their own (an xz stream of 96-byte records), so their
+// name tells them from plain ChampSim ones.
+Format champsim_variant(const std::string& path, Format f) {
+  const bool cloudsuite = std::filesystem::path(path).filename().string().find("cloudsuite") !=
+                          std::string::npos;
+  return f == Format::kChampSim && cloudsuite ? Format::kChampSimCloudSuite : f;
+}
+
 Format detect(const std::string& path, const std::vector<uint8_t>& head) {
   static constexpr uint8_t kGzipMagic[2] = {0x1f, 0x8b};
   if (has_prefix(head, kGzipMagic, sizeof kGzipMagic))
@@ -73,8 +82,9 @@ Format detect(const std::string& path, const std::vector<uint8_t>& head) {
     throw TraceError(path, 0,
                      "cannot tell the trace format from its first bytes or its name "
                      "(expected .mvt, xz, lackey text, or a name ending in .mvt, "
-                     ".champsim or .lackey); give format=mvt|lackey|champsim");
-  return f;
+                     ".champsim or .lackey); give format=mvt|lackey|champsim|"
+                     "champsim-cloudsuite");
+  return champsim_variant(path, f);
 }
 
 std::vector<uint8_t> sniff(ByteSource& src) {
@@ -102,11 +112,14 @@ std::unique_ptr<TraceReader> open_trace(const std::string& path, Format format) 
     case Format::kLackey:
       return std::make_unique<LackeyReader>(std::move(src));
     case Format::kChampSim:
+    case Format::kChampSimCloudSuite:
     case Format::kAuto:
       break;
   }
   if (xz) src = std::make_unique<XzSource>(std::move(src));
-  return std::make_unique<ChampSimReader>(std::move(src));
+  return std::make_unique<ChampSimReader>(
+      std::move(src),
+      format == Format::kChampSimCloudSuite ? kCloudSuiteLayout : kChampSimLayout);
 }
 
 }  // namespace memvirt

@@ -10,7 +10,8 @@ namespace memvirt {
 
 // With TraceSpec::Format::kAuto the format comes from the first bytes (the .mvt magic, the xz
 // magic of a compressed ChampSim trace, lackey's text) or else from the name (.mvt, .champsim,
-// .champsimtrace, .lackey). ChampSim traces may be xz-compressed whatever the format given.
+// .champsimtrace, .lackey); a ChampSim trace whose file name contains "cloudsuite" is read as
+// the CloudSuite variant. ChampSim traces may be xz-compressed whatever the format given.
 // Throws std::system_error if the file cannot be opened, TraceError if its bytes are wrong.
 std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceSpec::Format format);
 

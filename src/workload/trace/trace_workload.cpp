@@ -27,23 +27,32 @@ TraceWorkload::TraceWorkload(const TraceSpec& spec, const WorkloadContext& ctx)
 
 TraceWorkload::TraceWorkload(std::unique_ptr<TraceReader> reader, const WorkloadContext& ctx)
     : reader_(std::move(reader)),
-      page_(ctx.page),
       region_bytes_(ctx.page == PageSize::k1G ? page_bytes(PageSize::k1G)
                                               : page_bytes(PageSize::k2M)),
+      replay_(ctx.page, region_bytes_),
       records_(kBatch) {
-  mapped_[0];  // pid 0 runs from the start
+  pending_.reserve(16);
 }
 
+// The next batch of records; where read() stopped at a trace event instead, its kernel events
+// into pending_. False at the end of the trace.
 bool TraceWorkload::refill() {
-  end_ = reader_->read(records_);
   pos_ = 0;
-  return end_ != 0;
+  end_ = reader_->read(records_);
+  if (end_ != 0) return true;
+  const std::optional<SpaceEvent> e = reader_->take_event();
+  if (!e) return false;
+  pending_.clear();
+  pending_pos_ = 0;
+  replay_.apply(*e, pending_);
+  stale_ = true;  // processes and mappings may have changed
+  return true;
 }
 
-// The events of one record into pending_: a fork for a new pid, a mapping for a new region,
-// then the access itself.
+// The events of one record into pending_: a fork for a new pid, mappings for a region the
+// trace has not mapped, then the access itself.
 void TraceWorkload::expand(const TraceRecord& r) {
-  pending_count_ = 0;
+  pending_.clear();
   pending_pos_ = 0;
   if (r.addr >= kTraceUserEnd) {
     ++skipped_;
@@ -51,30 +60,23 @@ void TraceWorkload::expand(const TraceRecord& r) {
   }
   const uint64_t region = r.addr / region_bytes_;
   const size_t code = r.kind == TraceKind::kExecute;
-  if (r.pid != last_pid_ || region != last_region_[code]) {
-    auto [it, fresh] = mapped_.try_emplace(r.pid);
-    if (fresh) {
-      it->second = mapped_.at(0);  // the child of a fork inherits pid 0's mappings
-      pending_[pending_count_++] = make_fork(0, r.pid);
-    }
-    if (it->second.insert(region).second) {
-      Event map = make_mmap(r.pid, region * region_bytes_, region_bytes_, page_);
-      map.prot |= kProtExec;  // code and data may share a region
-      pending_[pending_count_++] = map;
-    }
-    if (r.pid != last_pid_) last_region_ = {~uint64_t{0}, ~uint64_t{0}};
+  if (r.pid != last_pid_ || stale_) {
+    process_ = replay_.process_of(r.pid, pending_);
     last_pid_ = r.pid;
-    last_region_[code] = region;
+    last_region_ = {~uint64_t{0}, ~uint64_t{0}};
+    stale_ = false;
   }
-  pending_[pending_count_++] = make_access(event_kind(r.kind), r.pid, r.addr);
+  if (region != last_region_[code] && replay_.prepare_access(process_, r.addr, pending_))
+    last_region_[code] = region;
+  pending_.push_back(make_access(event_kind(r.kind), process_, r.addr));
 }
 
 size_t TraceWorkload::next(std::span<Event> out) {
   size_t count = 0;
   while (count < out.size()) {
-    if (pending_pos_ == pending_count_) {
+    if (pending_pos_ == pending_.size()) {
       if (pos_ == end_ && !refill()) break;
-      expand(records_[pos_++]);
+      if (pos_ != end_) expand(records_[pos_++]);
       continue;
     }
     out[count++] = pending_[pending_pos_++];

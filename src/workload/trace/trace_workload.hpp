@@ -1,18 +1,20 @@
 #pragma once
 // Replays a trace as a workload. A real program's addresses are wherever its loader and
 // allocator put them, so before the first access to each 2 MiB (with 1 GiB pages: 1 GiB)
-// aligned region the workload maps that region, read-write-execute, in the context's page
-// size: no access of the trace is a segfault. Memory: one batch of records, plus one bit of
-// bookkeeping per region touched (bounded by the program's footprint, not the trace's length).
+// aligned region that the trace has not mapped itself, the workload maps that region (its
+// unmapped part), read-write-execute, in the context's page size: no access of the trace is a
+// segfault. A trace with address-space events (.mvt version 2) has its mmaps, munmaps,
+// mprotects, forks, execs and exits made kernel events where the program made them
+// (SpaceReplay). Memory: one batch of records, plus the mappings of each process (bounded by
+// the program's footprint, not the trace's length).
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "workload/spec.hpp"
+#include "workload/trace/space_replay.hpp"
 #include "workload/trace/trace_reader.hpp"
 #include "workload/workload.hpp"
 
@@ -36,18 +38,19 @@ class TraceWorkload final : public Workload {
   bool refill();
 
   std::unique_ptr<TraceReader> reader_;
-  PageSize page_;
   uint64_t region_bytes_;
+  SpaceReplay replay_;
   std::vector<TraceRecord> records_;
   size_t pos_ = 0;
   size_t end_ = 0;
-  std::array<Event, 3> pending_;  // a fork, a mapping and the access of one record
-  unsigned pending_count_ = 0;
-  unsigned pending_pos_ = 0;
-  // Regions mapped per pid, by region number; the last region seen for code and for data
-  // spares most lookups.
-  std::unordered_map<uint32_t, std::unordered_set<uint64_t>> mapped_;
+  // The kernel events of one record (a fork, mappings, the access) or of one trace event.
+  std::vector<Event> pending_;
+  size_t pending_pos_ = 0;
+  // The pid of the last record and its process, and the last region seen whole-mapped for code
+  // and for data: they spare most lookups. Any trace event clears them.
   uint32_t last_pid_ = 0;
+  uint32_t process_ = 0;
+  bool stale_ = false;
   std::array<uint64_t, 2> last_region_{~uint64_t{0}, ~uint64_t{0}};
   uint64_t skipped_ = 0;
 };
