@@ -11,6 +11,7 @@
 
 #include "calibrate/base_preset.hpp"
 #include "calibrate/calibration_fit.hpp"
+#include "calibrate/calibration_run.hpp"
 #include "calibrate/llc_shape.hpp"
 #include "calibrate/prediction.hpp"
 #include "calibrate/preset_draft.hpp"
@@ -251,6 +252,15 @@ TEST(CalibratePreset, LoadFilesParse) {
   EXPECT_TRUE(is_quiet({{0.5, 0, 0}, 0.05}, QuietLimits{}));
   EXPECT_FALSE(is_quiet({{0.5, 0, 0}, 0.5}, QuietLimits{}));
   EXPECT_FALSE(is_quiet({{2.0, 0, 0}, 0.0}, QuietLimits{}));
+}
+
+TEST(CalibratePreset, ALoadAverageLeftByAnEndedRunSettlesInAMinuteOrTwo) {
+  EXPECT_EQ(settle_seconds(0.5, 0.7), 0);
+  // One minute of e-folding: a load of 1 (one CPU busy until just now) falls to 0.7 in 21 s.
+  EXPECT_NEAR(settle_seconds(1.0, 0.7), 60 * std::log(1 / 0.7), 1e-9);
+  EXPECT_LT(settle_seconds(1.9, 0.7), kMaxSettleSeconds);  // two CPUs' worth: waited for
+  EXPECT_GT(settle_seconds(8.0, 0.7), kMaxSettleSeconds);  // a long-busy machine: refused
+  EXPECT_GT(settle_seconds(1.0, 0), kMaxSettleSeconds);
 }
 
 TEST(CalibratePreset, AtomicWriteReplacesTheFileAndLeavesNoTemporary) {

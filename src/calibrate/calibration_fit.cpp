@@ -176,7 +176,10 @@ void Fitter::caches() {
   const uint64_t top = std::numeric_limits<uint64_t>::max();
   const std::vector<LevelHint> hints = {{"L1D", 0, sizes_.l1d_bytes * 3 / 2},
                                         {"L2", sizes_.l1d_bytes * 2 / 3, sizes_.l2_bytes * 3 / 2},
-                                        {"LLC", sizes_.l2_bytes * 2 / 3, sizes_.l3_bytes * 3 / 2},
+                                        // From a quarter of the L2: whatever shares the core
+                                        // can take most of it (an L2 plateau seen to end at
+                                        // 640 KiB of 2 MiB, the LLC's starting at 1 MiB).
+                                        {"LLC", sizes_.l2_bytes / 4, sizes_.l3_bytes * 3 / 2},
                                         {"memory", sizes_.l2_bytes * 2, top}};
   const std::vector<LevelFit> f = fit_levels(cycles_curve(s, cpt_), hints);
   const LevelFit &l1 = f[0], &l2 = f[1], &llc = f[2], &mem = f[3];

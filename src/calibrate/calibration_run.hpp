@@ -24,7 +24,12 @@ struct RunOptions {
   QuietLimits limits;
 };
 
-// Samples the load; throws BusyMachine naming the figures unless it is quiet or `force`.
+// How long the 1-minute load average takes to fall from `load` to `max_load` with the CPUs idle.
+double settle_seconds(double load, double max_load);
+// The longest check_quiet waits for an average left high by a run that has ended.
+inline constexpr double kMaxSettleSeconds = 120;
+// Samples the load; throws BusyMachine naming the figures unless it is quiet or `force`. With the
+// CPUs idle and an average that settles within kMaxSettleSeconds, it waits for it first.
 LoadSample check_quiet(const RunOptions& options);
 
 // One walk through measure_native, with the core clock read before and after it; throws std::runtime_error if its checksum is wrong.
