@@ -73,19 +73,36 @@ uint64_t DataCaches::book_channel(uint64_t now) {
   return start;
 }
 
-DataCaches::Inflight* DataCaches::find_inflight(uint64_t line) {
-  if (inflight_live_ == 0) return nullptr;
+DataCaches::Inflight* DataCaches::find_inflight(uint64_t line, uint64_t now) {
+  // Once every prefetch has arrived, none can make a load wait: no need to look.
+  if (inflight_live_ == 0 || now >= latest_ready_) return nullptr;
   for (Inflight& f : inflight_)
     if (f.line == line) return &f;
   return nullptr;
 }
 
 uint64_t DataCaches::arrival(uint64_t line, uint64_t now) {
-  Inflight* f = find_inflight(line);
+  Inflight* f = find_inflight(line, now);
   if (!f) return now;
   f->line = kNoLine;
   --inflight_live_;
   return std::max(f->ready, now);
+}
+
+void DataCaches::track(uint64_t line, uint64_t ready, uint64_t now) {
+  if (Inflight* f = find_inflight(line, now)) {  // on its way to a lower level: no sooner than that
+    f->ready = std::max(f->ready, ready);
+  } else {
+    if (inflight_live_ && now >= latest_ready_) {  // all arrived: forget them at once
+      inflight_.fill({});
+      inflight_live_ = 0;
+    }
+    Inflight& slot = inflight_[inflight_next_];
+    inflight_next_ = (inflight_next_ + 1) % inflight_.size();
+    if (slot.line == kNoLine) ++inflight_live_;
+    slot = {line, ready};
+  }
+  latest_ready_ = std::max(latest_ready_, ready);
 }
 
 void DataCaches::prefetch_line(uint64_t line, size_t top, const CacheLoad& l) {
@@ -98,14 +115,7 @@ void DataCaches::prefetch_line(uint64_t line, size_t top, const CacheLoad& l) {
       at < levels_.size()
           ? l.now + config_.levels[at].latency
           : (config_.memory_line_cycles ? book_channel(l.now) : l.now) + config_.memory_latency;
-  if (Inflight* f = find_inflight(line)) {  // on its way to a lower level: no sooner than that
-    f->ready = std::max(f->ready, ready);
-    return;
-  }
-  Inflight& f = inflight_[inflight_next_];
-  inflight_next_ = (inflight_next_ + 1) % inflight_.size();
-  if (f.line == kNoLine) ++inflight_live_;
-  f = {line, ready};
+  track(line, ready, l.now);
 }
 
 // Two prefetchers follow a demand stream seen to ascend, as current cores have them. The L1

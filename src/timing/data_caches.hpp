@@ -108,7 +108,10 @@ class DataCaches {
   // Books one line on the memory channel from `now`; returns when the channel starts on it (it
   // is delivered memory_line_cycles later).
   uint64_t book_channel(uint64_t now);
-  Inflight* find_inflight(uint64_t line);
+  // The entry of `line` if it may still be on its way at `now`.
+  Inflight* find_inflight(uint64_t line, uint64_t now);
+  // Notes that `line` arrives at `ready` (no sooner than an earlier prefetch of it).
+  void track(uint64_t line, uint64_t ready, uint64_t now);
   // When a load at `now` of `line` has it, if it is still on its way (and forgets it).
   uint64_t arrival(uint64_t line, uint64_t now);
 
@@ -122,6 +125,7 @@ class DataCaches {
   std::array<Inflight, 32> inflight_{};    // most recent prefetches, until their demand load
   size_t inflight_next_ = 0;
   uint32_t inflight_live_ = 0;
+  uint64_t latest_ready_ = 0;  // when the last of them arrives
   DataCacheStats stats_;
 };
 
