@@ -156,6 +156,18 @@ TEST(RecordQemu, ProgramThatCannotStartIsReported) {
   }
 }
 
+TEST(RecordQemu, ProgramIsLookedUpOnPath) {
+  REQUIRE_QEMU();
+  EXPECT_FALSE(trace({"true"}).records.empty());
+  try {
+    trace({"memvirt-no-such-program"});
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_TRUE(contains(e.what(), "memvirt-no-such-program' is not a program on PATH"))
+        << e.what();
+  }
+}
+
 TEST(RecordQemu, ProgramKilledBySignalIsReported) {
   REQUIRE_QEMU();
   try {

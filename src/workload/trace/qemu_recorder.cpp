@@ -4,6 +4,7 @@
 #include <spawn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -68,6 +69,33 @@ std::array<int, 2> trace_pipe() {
   return fds;
 }
 
+// The executable `name` names on PATH, as execvp would find it; "" if none.
+std::string find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  const std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    const size_t colon = std::min(dirs.find(':', start), dirs.size());
+    const std::string dir = colon > start ? dirs.substr(start, colon - start) : ".";
+    const std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate))
+      return candidate;
+    start = colon + 1;
+  }
+  return "";
+}
+
+// qemu-user opens its program by path and does not search PATH: the lookup is done here.
+std::vector<std::string> resolved(std::vector<std::string> command) {
+  if (command.front().find('/') != std::string::npos) return command;
+  const std::string found = find_on_path(command.front());
+  if (found.empty())
+    throw std::runtime_error("record: " + message_quote(command.front()) +
+                             " is not a program on PATH");
+  command.front() = found;
+  return command;
+}
+
 }  // namespace
 
 std::optional<std::string> find_qemu_plugin() {
@@ -86,18 +114,7 @@ std::optional<std::string> find_qemu_plugin() {
   return beside.string();
 }
 
-bool qemu_available() {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    const size_t colon = std::min(dirs.find(':', start), dirs.size());
-    const std::string dir = colon > start ? dirs.substr(start, colon - start) : ".";
-    if (::access((dir + "/" + kQemu).c_str(), X_OK) == 0) return true;
-    start = colon + 1;
-  }
-  return false;
-}
+bool qemu_available() { return !find_on_path(kQemu).empty(); }
 
 RecordResult record_with_qemu(const std::vector<std::string>& command, const QemuTracer& tracer,
                               TraceSink& sink, const ChildWatch& watch) {
@@ -110,7 +127,7 @@ RecordResult record_with_qemu(const std::vector<std::string>& command, const Qem
   auto stream = std::make_unique<FileSource>(fds[0], "QEMU plugin output");
   pid_t pid = 0;
   try {
-    pid = spawn_qemu(qemu_argv(command, tracer, fds[1]));
+    pid = spawn_qemu(qemu_argv(resolved(command), tracer, fds[1]));
   } catch (...) {
     ::close(fds[1]);
     throw;

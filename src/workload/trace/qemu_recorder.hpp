@@ -22,7 +22,7 @@ std::optional<std::string> find_qemu_plugin();
 // Whether qemu-x86_64 is on PATH.
 bool qemu_available();
 
-// Runs `command` (a program and its arguments, looked up on PATH by qemu) under qemu-x86_64
+// Runs `command` (a program, looked up on PATH, and its arguments) under qemu-x86_64
 // and delivers what it did to `sink`, in program order (pid 0 is the program, its children
 // 1, 2, ... in order of creation). Throws std::runtime_error if qemu-x86_64 is missing or the
 // program fails, TraceError if the plugin's output cannot be read; qemu is then killed and
