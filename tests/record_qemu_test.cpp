@@ -123,6 +123,26 @@ TEST(RecordQemu, ForkGivesTwoPids) {
   EXPECT_EQ(exits, 2u);
 }
 
+TEST(RecordQemu, ThreadIsPartOfItsProcess) {
+  REQUIRE_QEMU();
+  const Collect c = trace({MEMVIRT_PROBE_THREAD_PROBE});
+  for (const TraceRecord& r : c.records) ASSERT_EQ(r.pid, 0u);
+  const SpaceEvent* map = find_event(c, SpaceEventKind::kMmap, 3 * 4096);
+  ASSERT_NE(map, nullptr);
+  const auto thread = std::find_if(c.events.begin(), c.events.end(), [](const SpaceEvent& e) {
+    return e.kind == SpaceEventKind::kThread;
+  });
+  ASSERT_NE(thread, c.events.end());
+  EXPECT_EQ(thread->pid, 0u);
+  EXPECT_NE(thread->child, 0u);
+  const SpaceEvent exit{.kind = SpaceEventKind::kExit, .pid = 0, .child = thread->child};
+  EXPECT_NE(std::find(c.events.begin(), c.events.end(), exit), c.events.end());
+  const size_t writes = std::count_if(c.records.begin(), c.records.end(), [map](const TraceRecord& r) {
+    return r.addr == map->addr && r.kind == TraceKind::kWrite;
+  });
+  EXPECT_EQ(writes, 1u);
+}
+
 TEST(RecordQemu, PerBlockGivesOneExecuteRecordPerBlock) {
   REQUIRE_QEMU();
   const Collect insns = trace({MEMVIRT_PROBE_MMAP_PROBE});
