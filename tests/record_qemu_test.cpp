@@ -21,8 +21,8 @@ using namespace test;
 namespace fs = std::filesystem;
 
 bool qemu_present() { return std::system("qemu-x86_64 --version >/dev/null 2>&1") == 0; }
-#define REQUIRE_QEMU()                                                                   \
-  if (!qemu_present())                                                                   \
+#define REQUIRE_QEMU()                                                                 \
+  if (!qemu_present())                                                                 \
   GTEST_SKIP() << "qemu-x86_64 is not installed: apt-get install qemu-user (the qemu " \
                   "tracer's tests need it)"
 
@@ -137,9 +137,9 @@ TEST(RecordQemu, ThreadIsPartOfItsProcess) {
   EXPECT_NE(thread->child, 0u);
   const SpaceEvent exit{.kind = SpaceEventKind::kExit, .pid = 0, .child = thread->child};
   EXPECT_NE(std::find(c.events.begin(), c.events.end(), exit), c.events.end());
-  const size_t writes = std::count_if(c.records.begin(), c.records.end(), [map](const TraceRecord& r) {
-    return r.addr == map->addr && r.kind == TraceKind::kWrite;
-  });
+  const size_t writes = std::count_if(
+      c.records.begin(), c.records.end(),
+      [map](const TraceRecord& r) { return r.addr == map->addr && r.kind == TraceKind::kWrite; });
   EXPECT_EQ(writes, 1u);
 }
 
@@ -201,34 +201,33 @@ TEST(RecordQemu, ProgramKilledBySignalIsReported) {
 TEST(RecordQemu, CliWritesTheTraceAndCountsEvents) {
   REQUIRE_QEMU();
   const fs::path dir = fresh_dir("record-qemu-cli");
-  const Outcome o = run_memvirt({"record", "--tracer", "qemu", "-o", (dir / "p.mvt").string(),
-                                 "--", MEMVIRT_PROBE_MMAP_PROBE});
+  const Outcome o = run_memvirt({"record", "--tracer", "qemu", "-o", (dir / "p.mvt").string(), "--",
+                                 MEMVIRT_PROBE_MMAP_PROBE});
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_TRUE(contains(o.err, "tracing with qemu-x86_64")) << o.err;
   EXPECT_TRUE(contains(o.out, "address-space events seen")) << o.out;
-  const Outcome sim = run_memvirt(
-      {"sim", "--workload", "trace:" + (dir / "p.mvt").string(), "--mode", "native", "--cpu",
-       "none"});
+  const Outcome sim = run_memvirt({"sim", "--workload", "trace:" + (dir / "p.mvt").string(),
+                                   "--mode", "native", "--cpu", "none"});
   EXPECT_EQ(sim.exit_code, 0) << sim.err;
   fs::remove_all(dir);
 }
 
 TEST(RecordQemu, CliRefusesLackeyTextWithQemu) {
-  const Outcome o = run_memvirt({"record", "--tracer", "qemu", "-o", "/tmp/x.mvt",
-                                 "--lackey-text", "/tmp/x.lackey", "--", "/bin/true"});
+  const Outcome o = run_memvirt({"record", "--tracer", "qemu", "-o", "/tmp/x.mvt", "--lackey-text",
+                                 "/tmp/x.lackey", "--", "/bin/true"});
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_TRUE(contains(o.err, "--lackey-text")) << o.err;
 }
 
 TEST(RecordQemu, CliWithoutPluginOrQemuNamesTheMissingPiece) {
-  const Outcome o = run_memvirt({"record", "--tracer", "qemu", "-o", "/tmp/never.mvt", "--",
-                                 "/bin/true"},
-                                {{"MEMVIRT_QEMU_PLUGIN", "/nonexistent/plugin.so"}});
+  const Outcome o =
+      run_memvirt({"record", "--tracer", "qemu", "-o", "/tmp/never.mvt", "--", "/bin/true"},
+                  {{"MEMVIRT_QEMU_PLUGIN", "/nonexistent/plugin.so"}});
   EXPECT_EQ(o.exit_code, 1) << o.err;
   EXPECT_TRUE(contains(o.err, "MEMVIRT_QEMU_PLUGIN names no file")) << o.err;
-  const Outcome p = run_memvirt({"record", "--tracer", "qemu", "-o", "/tmp/never.mvt", "--",
-                                 "/bin/true"},
-                                {{"PATH", "/nonexistent"}});
+  const Outcome p =
+      run_memvirt({"record", "--tracer", "qemu", "-o", "/tmp/never.mvt", "--", "/bin/true"},
+                  {{"PATH", "/nonexistent"}});
   EXPECT_EQ(p.exit_code, 1) << p.err;
   EXPECT_TRUE(contains(p.err, "qemu-x86_64 is not installed")) << p.err;
 }

@@ -140,18 +140,21 @@ TEST(QemuWire, MemorySyscallsBecomeEventsAndFailedOnesNothing) {
   s.frame(100, 100)
       .syscall(9, {0, 8192, 3, 0x22}, static_cast<int64_t>(kBase))  // mmap
       .syscall(9, {0, 8192, 3, 0x22}, -12)                          // mmap failing: ENOMEM
-      .syscall(10, {kBase, 4096, 1}, 0)                              // mprotect
+      .syscall(10, {kBase, 4096, 1}, 0)                             // mprotect
       .syscall(25, {kBase, 8192, 16384, 1}, static_cast<int64_t>(kBase + 0x10000))  // mremap
-      .syscall(28, {kBase, 4096, 4}, 0)                              // madvise DONTNEED
-      .syscall(11, {kBase + 0x10000, 16384}, 0)                      // munmap
-      .syscall(11, {kBase, 4096}, -22)                               // munmap failing
+      .syscall(28, {kBase, 4096, 4}, 0)          // madvise DONTNEED
+      .syscall(11, {kBase + 0x10000, 16384}, 0)  // munmap
+      .syscall(11, {kBase, 4096}, -22)           // munmap failing
       .end_frame();
   const Collect c = decode(s.bytes);
   const std::vector<SpaceEvent> want{
       {.kind = SpaceEventKind::kMmap, .addr = kBase, .length = 8192, .prot = 3, .flags = 0x22},
       {.kind = SpaceEventKind::kMprotect, .addr = kBase, .length = 4096, .prot = 1},
-      {.kind = SpaceEventKind::kMremap, .addr = kBase + 0x10000, .length = 16384,
-       .old_addr = kBase, .old_length = 8192},
+      {.kind = SpaceEventKind::kMremap,
+       .addr = kBase + 0x10000,
+       .length = 16384,
+       .old_addr = kBase,
+       .old_length = 8192},
       {.kind = SpaceEventKind::kMadvise, .addr = kBase, .length = 4096, .flags = 4},
       {.kind = SpaceEventKind::kMunmap, .addr = kBase + 0x10000, .length = 16384}};
   EXPECT_EQ(c.events, want);

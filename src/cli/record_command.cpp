@@ -23,8 +23,9 @@ constexpr const char* kRecordFooter = R"(Examples:
 --tracer qemu runs the program under qemu-x86_64 (Debian package qemu-user) with memvirt's
 plugin (memvirt-qemu-plugin.so beside the memvirt binary, or $MEMVIRT_QEMU_PLUGIN) and also sees
 its mmap, munmap, mprotect, mremap, brk, madvise, clone, fork, execve and exit calls;
---tracer lackey runs it under valgrind --tool=lackey (Debian package valgrind), about 30 times
-slower. The default is qemu where both are found, else lackey. The trace holds the program's
+--tracer lackey runs it under valgrind --tool=lackey (Debian package valgrind), which is much
+slower (bench/record-speed compares them). The default is qemu where both are found, else
+lackey. The trace holds the program's
 instruction fetches, loads and stores, in order.)";
 
 // The files record must not overwrite: the program it runs, where named by path.

@@ -30,7 +30,7 @@ typedef uint32_t qemu_plugin_meminfo_t;
 struct qemu_plugin_tb;
 struct qemu_plugin_insn;
 typedef struct {
-  const char *target_name;
+  const char* target_name;
   struct {
     int min;
     int cur;
@@ -45,11 +45,11 @@ typedef struct {
 } qemu_info_t;
 enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_CB_RW_REGS };
 enum qemu_plugin_mem_rw { QEMU_PLUGIN_MEM_R = 1, QEMU_PLUGIN_MEM_W, QEMU_PLUGIN_MEM_RW };
-typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *userdata);
-typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index, void *userdata);
-typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
+typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void* userdata);
+typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index, void* userdata);
+typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id, struct qemu_plugin_tb* tb);
 typedef void (*qemu_plugin_vcpu_mem_cb_t)(unsigned int vcpu_index, qemu_plugin_meminfo_t info,
-                                          uint64_t vaddr, void *userdata);
+                                          uint64_t vaddr, void* userdata);
 typedef void (*qemu_plugin_vcpu_syscall_cb_t)(qemu_plugin_id_t id, unsigned int vcpu_index,
                                               int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
                                               uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7,
@@ -57,40 +57,51 @@ typedef void (*qemu_plugin_vcpu_syscall_cb_t)(qemu_plugin_id_t id, unsigned int 
 typedef void (*qemu_plugin_vcpu_syscall_ret_cb_t)(qemu_plugin_id_t id, unsigned int vcpu_index,
                                                   int64_t num, int64_t ret);
 void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, qemu_plugin_vcpu_tb_trans_cb_t cb);
-void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb, qemu_plugin_vcpu_udata_cb_t cb,
-                                          enum qemu_plugin_cb_flags flags, void *userdata);
-void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
+void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb* tb, qemu_plugin_vcpu_udata_cb_t cb,
+                                          enum qemu_plugin_cb_flags flags, void* userdata);
+void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn* insn,
                                             qemu_plugin_vcpu_udata_cb_t cb,
-                                            enum qemu_plugin_cb_flags flags, void *userdata);
-void qemu_plugin_register_vcpu_mem_cb(struct qemu_plugin_insn *insn, qemu_plugin_vcpu_mem_cb_t cb,
+                                            enum qemu_plugin_cb_flags flags, void* userdata);
+void qemu_plugin_register_vcpu_mem_cb(struct qemu_plugin_insn* insn, qemu_plugin_vcpu_mem_cb_t cb,
                                       enum qemu_plugin_cb_flags flags, enum qemu_plugin_mem_rw rw,
-                                      void *userdata);
+                                      void* userdata);
 void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_cb_t cb);
 void qemu_plugin_register_vcpu_syscall_ret_cb(qemu_plugin_id_t id,
                                               qemu_plugin_vcpu_syscall_ret_cb_t cb);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb, void *userdata);
-size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
-struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
-uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
-size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb, void* userdata);
+size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb* tb);
+struct qemu_plugin_insn* qemu_plugin_tb_get_insn(const struct qemu_plugin_tb* tb, size_t idx);
+uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn* insn);
+size_t qemu_plugin_insn_size(const struct qemu_plugin_insn* insn);
 unsigned int qemu_plugin_mem_size_shift(qemu_plugin_meminfo_t info);
 bool qemu_plugin_mem_is_store(qemu_plugin_meminfo_t info);
 
 MVQ_EXPORT int qemu_plugin_version = 1;
-MVQ_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
-                                   char **argv);
+MVQ_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t* info, int argc,
+                                   char** argv);
 
 /* ---- x86-64 Linux system call numbers the reader decodes. ---- */
 enum {
-  NR_mmap = 9, NR_mprotect = 10, NR_munmap = 11, NR_brk = 12, NR_mremap = 25, NR_madvise = 28,
-  NR_clone = 56, NR_fork = 57, NR_vfork = 58, NR_execve = 59, NR_exit = 60, NR_exit_group = 231,
-  NR_execveat = 322, NR_clone3 = 435
+  NR_mmap = 9,
+  NR_mprotect = 10,
+  NR_munmap = 11,
+  NR_brk = 12,
+  NR_mremap = 25,
+  NR_madvise = 28,
+  NR_clone = 56,
+  NR_fork = 57,
+  NR_vfork = 58,
+  NR_execve = 59,
+  NR_exit = 60,
+  NR_exit_group = 231,
+  NR_execveat = 322,
+  NR_clone3 = 435
 };
 
 /* ---- Per-vCPU buffers. ---- */
 struct buffer {
   uint32_t tid;
-  uint32_t len; /* payload bytes after the frame header */
+  uint32_t len;     /* payload bytes after the frame header */
   uint64_t prev[2]; /* previous data and execute address in this frame */
   int64_t sys_num;  /* the call entered last, with its arguments, for the record at its return */
   uint64_t sys_args[6];
@@ -100,7 +111,7 @@ struct buffer {
 /* vCPU indices are small and reused as threads come and go; one slot each, used by one thread
  * at a time, so the hot path needs no lock and no thread-local lookup. */
 #define MAX_VCPUS 4096
-static struct buffer *buffers[MAX_VCPUS];
+static struct buffer* buffers[MAX_VCPUS];
 static int out_fd = -1;
 static bool per_block = false;
 static uint32_t my_tgid, parent_tgid;
@@ -109,15 +120,21 @@ static uint32_t my_tgid, parent_tgid;
  * before it makes the second writer, so no writer ever sees it change under it. */
 static atomic_uint frame_limit = MVQ_FRAME_MAX;
 
-static void fail(const char *what) {
+/* Ends the program: a trace with a hole in it would look whole to the reader. */
+static void fail_with(const char* what, const char* why) {
   char msg[256];
-  int n = snprintf(msg, sizeof msg, "memvirt qemu plugin: %s: %s (did the program close fd %d?)\n",
-                   what, strerror(errno), out_fd);
+  int n = snprintf(msg, sizeof msg, "memvirt qemu plugin: %s: %s\n", what, why);
   if (n > 0) (void)!write(2, msg, (size_t)n);
   _exit(125);
 }
 
-static void write_all(const uint8_t *p, size_t n) {
+static void fail(const char* what) {
+  char why[160];
+  snprintf(why, sizeof why, "%s (did the program close or reuse fd %d?)", strerror(errno), out_fd);
+  fail_with(what, why);
+}
+
+static void write_all(const uint8_t* p, size_t n) {
   while (n > 0) {
     ssize_t w = write(out_fd, p, n);
     if (w < 0) {
@@ -129,11 +146,11 @@ static void write_all(const uint8_t *p, size_t n) {
   }
 }
 
-static void put_u32(uint8_t *p, uint32_t v) {
+static void put_u32(uint8_t* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void flush(struct buffer *b) {
+static void flush(struct buffer* b) {
   if (b->len == 0) return;
   put_u32(b->bytes, b->len);
   put_u32(b->bytes + 4, my_tgid);
@@ -144,15 +161,12 @@ static void flush(struct buffer *b) {
   b->prev[0] = b->prev[1] = 0;
 }
 
-static struct buffer *buffer_for(unsigned vcpu) {
-  if (vcpu >= MAX_VCPUS) {
-    errno = E2BIG;
-    fail("more than 4096 threads at once");
-  }
-  struct buffer *b = buffers[vcpu];
+static struct buffer* buffer_for(unsigned vcpu) {
+  if (vcpu >= MAX_VCPUS) fail_with("cannot trace the program", "more than 4096 threads at once");
+  struct buffer* b = buffers[vcpu];
   if (__builtin_expect(b == NULL, 0)) {
     b = calloc(1, sizeof *b);
-    if (b == NULL) fail("out of memory");
+    if (b == NULL) fail_with("cannot trace the program", "out of memory");
     b->tid = (uint32_t)syscall(SYS_gettid);
     buffers[vcpu] = b;
   }
@@ -160,13 +174,12 @@ static struct buffer *buffer_for(unsigned vcpu) {
 }
 
 /* Room for one more record of any kind. */
-static uint8_t *reserve(struct buffer *b) {
-  if (b->len + MVQ_RECORD_MAX > atomic_load_explicit(&frame_limit, memory_order_relaxed))
-    flush(b);
+static uint8_t* reserve(struct buffer* b) {
+  if (b->len + MVQ_RECORD_MAX > atomic_load_explicit(&frame_limit, memory_order_relaxed)) flush(b);
   return b->bytes + MVQ_FRAME_HEADER + b->len;
 }
 
-static uint8_t *put_varint(uint8_t *p, uint64_t v) {
+static uint8_t* put_varint(uint8_t* p, uint64_t v) {
   while (v >= 0x80) {
     *p++ = (uint8_t)(v | 0x80);
     v >>= 7;
@@ -175,14 +188,14 @@ static uint8_t *put_varint(uint8_t *p, uint64_t v) {
   return p;
 }
 
-static uint8_t *put_u64(uint8_t *p, uint64_t v) {
+static uint8_t* put_u64(uint8_t* p, uint64_t v) {
   memcpy(p, &v, 8); /* x86-64 hosts only: little endian */
   return p + 8;
 }
 
-static void put_access(struct buffer *b, unsigned kind, uint64_t size, uint64_t addr) {
-  uint8_t *start = reserve(b);
-  uint8_t *p = start;
+static void put_access(struct buffer* b, unsigned kind, uint64_t size, uint64_t addr) {
+  uint8_t* start = reserve(b);
+  uint8_t* p = start;
   const int cls = kind == MVQ_EXECUTE;
   if (size <= MVQ_SIZE_INLINE_MAX) {
     *p++ = (uint8_t)(kind | (size << 2));
@@ -199,25 +212,25 @@ static void put_access(struct buffer *b, unsigned kind, uint64_t size, uint64_t 
 /* ---- Instrumentation. ---- */
 
 /* Address and size packed into the callback's user data: user-space addresses fit in 48 bits. */
-#define PACK(addr, size) ((void *)(uintptr_t)((addr) | ((uint64_t)(size) << 48)))
+#define PACK(addr, size) ((void*)(uintptr_t)((addr) | ((uint64_t)(size) << 48)))
 
-static void on_execute(unsigned vcpu, void *udata) {
+static void on_execute(unsigned vcpu, void* udata) {
   const uint64_t packed = (uintptr_t)udata;
   put_access(buffer_for(vcpu), MVQ_EXECUTE, packed >> 48, packed & ((1ULL << 48) - 1));
 }
 
-static void on_memory(unsigned vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata) {
+static void on_memory(unsigned vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void* udata) {
   (void)udata;
   const unsigned kind = qemu_plugin_mem_is_store(info) ? MVQ_WRITE : MVQ_READ;
   put_access(buffer_for(vcpu), kind, 1u << qemu_plugin_mem_size_shift(info), vaddr);
 }
 
-static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
+static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
   (void)id;
   const size_t n = qemu_plugin_tb_n_insns(tb);
   uint64_t block_bytes = 0;
   for (size_t i = 0; i < n; ++i) {
-    struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+    struct qemu_plugin_insn* insn = qemu_plugin_tb_get_insn(tb, i);
     const uint64_t vaddr = qemu_plugin_insn_vaddr(insn);
     const size_t size = qemu_plugin_insn_size(insn);
     block_bytes += size;
@@ -250,10 +263,10 @@ static bool decoded(int64_t num) {
          num == NR_mremap || num == NR_madvise || creates_task(num);
 }
 
-static void put_control(struct buffer *b, unsigned type, int64_t num, const uint64_t *args,
-                        const int64_t *ret) {
-  uint8_t *start = reserve(b);
-  uint8_t *p = start;
+static void put_control(struct buffer* b, unsigned type, int64_t num, const uint64_t* args,
+                        const int64_t* ret) {
+  uint8_t* start = reserve(b);
+  uint8_t* p = start;
   *p++ = (uint8_t)(MVQ_CONTROL | (type << 2));
   p = put_varint(p, (uint64_t)num);
   for (int i = 0; args != NULL && i < 6; ++i) p = put_u64(p, args[i]);
@@ -265,7 +278,7 @@ static void on_syscall(qemu_plugin_id_t id, unsigned vcpu, int64_t num, uint64_t
                        uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7,
                        uint64_t a8) {
   (void)id, (void)a7, (void)a8;
-  struct buffer *b = buffer_for(vcpu);
+  struct buffer* b = buffer_for(vcpu);
   const uint64_t args[6] = {a1, a2, a3, a4, a5, a6};
   b->sys_num = num;
   memcpy(b->sys_args, args, sizeof args);
@@ -285,7 +298,7 @@ static void on_syscall(qemu_plugin_id_t id, unsigned vcpu, int64_t num, uint64_t
 
 static void on_syscall_return(qemu_plugin_id_t id, unsigned vcpu, int64_t num, int64_t ret) {
   (void)id;
-  struct buffer *b = buffer_for(vcpu);
+  struct buffer* b = buffer_for(vcpu);
   if (num == NR_execve || num == NR_execveat) {
     put_control(b, MVQ_SYSCALL_RETURN, num, NULL, &ret);
   } else if (decoded(num) && b->sys_num == num) {
@@ -297,7 +310,7 @@ static void on_syscall_return(qemu_plugin_id_t id, unsigned vcpu, int64_t num, i
 
 /* At exit every other thread has been stopped and its callbacks removed: what it buffered is
  * written here, under its own thread id. */
-static void flush_all_at_exit(qemu_plugin_id_t id, void *udata) {
+static void flush_all_at_exit(qemu_plugin_id_t id, void* udata) {
   (void)id, (void)udata;
   for (unsigned i = 0; i < MAX_VCPUS; ++i)
     if (buffers[i] != NULL) flush(buffers[i]);
@@ -316,9 +329,9 @@ static void after_fork_in_child(void) {
 
 /* ---- Setup. ---- */
 
-static int parse_args(int argc, char **argv) {
+static int parse_args(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) {
-    char *end = NULL;
+    char* end = NULL;
     if (strncmp(argv[i], "fd=", 3) == 0) {
       const long fd = strtol(argv[i] + 3, &end, 10);
       if (*end != '\0' || end == argv[i] + 3 || fd < 0 || fd > 1 << 20) {
@@ -331,7 +344,8 @@ static int parse_args(int argc, char **argv) {
     } else if (strcmp(argv[i], "exec=block") == 0) {
       per_block = true;
     } else {
-      fprintf(stderr, "memvirt qemu plugin: unknown argument '%s' (expected fd=N, exec=insn|block)\n",
+      fprintf(stderr,
+              "memvirt qemu plugin: unknown argument '%s' (expected fd=N, exec=insn|block)\n",
               argv[i]);
       return -1;
     }
@@ -343,8 +357,8 @@ static int parse_args(int argc, char **argv) {
   return 0;
 }
 
-MVQ_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
-                                   char **argv) {
+MVQ_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t* info, int argc,
+                                   char** argv) {
   if (info->system_emulation || strcmp(info->target_name, "x86_64") != 0) {
     fprintf(stderr, "memvirt qemu plugin: only qemu-x86_64 (user mode) is supported, not %s\n",
             info->target_name);
@@ -352,7 +366,8 @@ MVQ_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
   }
   if (parse_args(argc, argv) != 0) return -1;
   /* The program must not pass the pipe on across an exec: the reader would wait for it. */
-  if (fcntl(out_fd, F_SETFD, FD_CLOEXEC) != 0) fail("fd= is not an open descriptor");
+  if (fcntl(out_fd, F_SETFD, FD_CLOEXEC) != 0)
+    fail_with("fd= names no open descriptor", strerror(errno));
   my_tgid = (uint32_t)getpid();
   uint8_t header[MVQ_STREAM_HEADER] = {0};
   memcpy(header, MVQ_MAGIC, MVQ_MAGIC_LEN);

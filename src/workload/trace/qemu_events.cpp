@@ -5,9 +5,20 @@ namespace {
 
 // x86-64 Linux system call numbers and the clone flag that tells a thread from a process.
 enum : int64_t {
-  kMmap = 9, kMprotect = 10, kMunmap = 11, kBrk = 12, kMremap = 25, kMadvise = 28,
-  kClone = 56, kFork = 57, kVfork = 58, kExecve = 59, kExit = 60, kExitGroup = 231,
-  kExecveat = 322, kClone3 = 435
+  kMmap = 9,
+  kMprotect = 10,
+  kMunmap = 11,
+  kBrk = 12,
+  kMremap = 25,
+  kMadvise = 28,
+  kClone = 56,
+  kFork = 57,
+  kVfork = 58,
+  kExecve = 59,
+  kExit = 60,
+  kExitGroup = 231,
+  kExecveat = 322,
+  kClone3 = 435
 };
 constexpr uint64_t kCloneThread = 0x10000;
 
@@ -93,23 +104,36 @@ void QemuEvents::syscall(uint32_t pid, uint32_t tid, const QemuSyscall& call) {
   if (call.part != QemuSyscall::Part::kWhole || failed(ret)) return;
   switch (call.num) {
     case kMmap:
-      emit({.kind = SpaceEventKind::kMmap, .pid = pid, .addr = static_cast<uint64_t>(ret),
-            .length = a[1], .prot = static_cast<uint32_t>(a[2]),
+      emit({.kind = SpaceEventKind::kMmap,
+            .pid = pid,
+            .addr = static_cast<uint64_t>(ret),
+            .length = a[1],
+            .prot = static_cast<uint32_t>(a[2]),
             .flags = static_cast<uint32_t>(a[3])});
       break;
     case kMunmap:
       emit({.kind = SpaceEventKind::kMunmap, .pid = pid, .addr = a[0], .length = a[1]});
       break;
     case kMprotect:
-      emit({.kind = SpaceEventKind::kMprotect, .pid = pid, .addr = a[0], .length = a[1],
+      emit({.kind = SpaceEventKind::kMprotect,
+            .pid = pid,
+            .addr = a[0],
+            .length = a[1],
             .prot = static_cast<uint32_t>(a[2])});
       break;
     case kMremap:
-      emit({.kind = SpaceEventKind::kMremap, .pid = pid, .addr = static_cast<uint64_t>(ret),
-            .length = a[2], .old_addr = a[0], .old_length = a[1]});
+      emit({.kind = SpaceEventKind::kMremap,
+            .pid = pid,
+            .addr = static_cast<uint64_t>(ret),
+            .length = a[2],
+            .old_addr = a[0],
+            .old_length = a[1]});
       break;
     case kMadvise:
-      emit({.kind = SpaceEventKind::kMadvise, .pid = pid, .addr = a[0], .length = a[1],
+      emit({.kind = SpaceEventKind::kMadvise,
+            .pid = pid,
+            .addr = a[0],
+            .length = a[1],
             .flags = static_cast<uint32_t>(a[2])});
       break;
     case kBrk:

@@ -120,9 +120,10 @@ RecordResult record_with_qemu(const std::vector<std::string>& command, const Qem
                               TraceSink& sink, const ChildWatch& watch) {
   if (command.empty()) throw std::invalid_argument("record: no program given");
   if (tracer.plugin.find(',') != std::string::npos)
-    throw std::runtime_error("record: the QEMU plugin's path holds a comma, which qemu's "
-                             "-plugin option cannot take: " +
-                             message_escape(tracer.plugin, kMessagePathLimit));
+    throw std::runtime_error(
+        "record: the QEMU plugin's path holds a comma, which qemu's "
+        "-plugin option cannot take: " +
+        message_escape(tracer.plugin, kMessagePathLimit));
   const std::array<int, 2> fds = trace_pipe();
   auto stream = std::make_unique<FileSource>(fds[0], "QEMU plugin output");
   pid_t pid = 0;

@@ -6,8 +6,10 @@
  * frames. A frame is 16 bytes of header, all u32 little-endian:
  *   payload length (bytes after the header), tgid (host process id), tid (host thread id),
  *   parent tgid (the process this one was forked from; 0 for the first process)
- * then that many bytes of records, all made by that one thread. Threads and processes write
- * whole frames with one write(2) each, so frames from several writers never interleave inside.
+ * then that many bytes of records, all made by that one thread. (Host ids, not qemu's vCPU
+ * indices: those are reused as threads come and go, and a forked child keeps its parent's.)
+ * Threads and processes write whole frames with one write(2) each, so frames from several
+ * writers never interleave inside.
  * Delta state (the previous addresses) starts at 0 in every frame.
  *
  * A record starts with a tag byte: bits 0-1 the kind (0 read, 1 write, 2 execute, 3 control).
