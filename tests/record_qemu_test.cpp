@@ -29,9 +29,23 @@ bool qemu_present() { return std::system("qemu-x86_64 --version >/dev/null 2>&1"
 struct Collect final : TraceSink {
   std::vector<TraceRecord> records;
   std::vector<SpaceEvent> events;
+  std::vector<size_t> records_before;  // of each event
   void record(const TraceRecord& r) override { records.push_back(r); }
-  void event(const SpaceEvent& e) override { events.push_back(e); }
+  void event(const SpaceEvent& e) override {
+    events.push_back(e);
+    records_before.push_back(records.size());
+  }
 };
+
+// No record of a process comes after the event that ends it (exit_group: child 0).
+void expect_exits_last(const Collect& c) {
+  for (size_t i = 0; i < c.events.size(); ++i) {
+    const SpaceEvent& e = c.events[i];
+    if (e.kind != SpaceEventKind::kExit || e.child != 0) continue;
+    for (size_t r = c.records_before[i]; r < c.records.size(); ++r)
+      ASSERT_NE(c.records[r].pid, e.pid) << "record " << r << " after pid " << e.pid << " exited";
+  }
+}
 
 Collect trace(const std::vector<std::string>& command, bool per_block = false) {
   Collect c;
@@ -73,6 +87,7 @@ TEST(RecordQemu, ProbeRegionAccessesAndCallsComeOutExactly) {
   ASSERT_FALSE(c.records.empty());
   EXPECT_EQ(c.records.front().kind, TraceKind::kExecute);
   EXPECT_EQ(c.events.back().kind, SpaceEventKind::kExit);
+  expect_exits_last(c);
 }
 
 TEST(RecordQemu, EventsComeInProgramOrderAmongTheRecords) {
@@ -121,6 +136,7 @@ TEST(RecordQemu, ForkGivesTwoPids) {
   size_t exits = 0;
   for (const SpaceEvent& e : c.events) exits += e.kind == SpaceEventKind::kExit;
   EXPECT_EQ(exits, 2u);
+  expect_exits_last(c);
 }
 
 TEST(RecordQemu, ThreadIsPartOfItsProcess) {
@@ -141,6 +157,7 @@ TEST(RecordQemu, ThreadIsPartOfItsProcess) {
       c.records.begin(), c.records.end(),
       [map](const TraceRecord& r) { return r.addr == map->addr && r.kind == TraceKind::kWrite; });
   EXPECT_EQ(writes, 1u);
+  expect_exits_last(c);
 }
 
 TEST(RecordQemu, PerBlockGivesOneExecuteRecordPerBlock) {

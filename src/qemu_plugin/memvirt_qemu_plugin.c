@@ -119,6 +119,7 @@ static uint32_t my_tgid, parent_tgid;
  * they must fit in PIPE_BUF, the size a pipe writes atomically. Set only by the sole thread
  * before it makes the second writer, so no writer ever sees it change under it. */
 static atomic_uint frame_limit = MVQ_FRAME_MAX;
+static int exiting_vcpu = -1; /* the thread that called exit_group */
 
 /* Ends the program: a trace with a hole in it would look whole to the reader. */
 static void fail_with(const char* what, const char* why) {
@@ -288,6 +289,12 @@ static void on_syscall(qemu_plugin_id_t id, unsigned vcpu, int64_t num, uint64_t
     atomic_store_explicit(&frame_limit, MVQ_FRAME_SHARED, memory_order_relaxed);
   } else if (may_not_return(num)) {
     put_control(b, MVQ_SYSCALL_ENTRY, num, args, NULL);
+    if (num == NR_exit_group) {
+      /* Written at exit, after what the other threads still hold, so that every record of the
+       * process comes before its end. */
+      exiting_vcpu = (int)vcpu;
+      return;
+    }
     flush(b);
     if (num == NR_exit) { /* the thread ends; its vCPU index may serve another one */
       buffers[vcpu] = NULL;
@@ -313,7 +320,8 @@ static void on_syscall_return(qemu_plugin_id_t id, unsigned vcpu, int64_t num, i
 static void flush_all_at_exit(qemu_plugin_id_t id, void* udata) {
   (void)id, (void)udata;
   for (unsigned i = 0; i < MAX_VCPUS; ++i)
-    if (buffers[i] != NULL) flush(buffers[i]);
+    if (buffers[i] != NULL && (int)i != exiting_vcpu) flush(buffers[i]);
+  if (exiting_vcpu >= 0 && buffers[exiting_vcpu] != NULL) flush(buffers[exiting_vcpu]);
 }
 
 /* In a forked child the buffers are copies of the parent's, of threads that do not exist here

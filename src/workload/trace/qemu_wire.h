@@ -33,10 +33,11 @@
 #define MVQ_FLAG_PER_BLOCK 1
 
 #define MVQ_FRAME_HEADER 16
-/* Frames of one writer while it is the only one; a larger frame would not be atomic once
- * several write to the pipe, so from the first clone or fork on frames fit in PIPE_BUF. */
+/* The most payload bytes a frame holds: while one thread of one process writes, and from the
+ * first clone or fork on, when a frame must fit in PIPE_BUF (4096 on Linux), the size a pipe
+ * writes atomically, header included, so that writers never interleave inside one. */
 #define MVQ_FRAME_MAX 65536
-#define MVQ_FRAME_SHARED 4096
+#define MVQ_FRAME_SHARED (4096 - MVQ_FRAME_HEADER)
 
 #define MVQ_READ 0
 #define MVQ_WRITE 1
