@@ -236,6 +236,21 @@ TEST(RecordQemu, CliRefusesLackeyTextWithQemu) {
   EXPECT_TRUE(contains(o.err, "--lackey-text")) << o.err;
 }
 
+TEST(RecordQemu, CliPerBlockIsForQemuOnly) {
+  const Outcome lackey = run_memvirt({"record", "--tracer", "lackey", "--per-block", "-o",
+                                      "/tmp/never.mvt", "--", "/bin/true"});
+  EXPECT_EQ(lackey.exit_code, 2) << lackey.err;
+  EXPECT_TRUE(contains(lackey.err, "--per-block")) << lackey.err;
+  // Left to choose, and without qemu, record does not fall back to lackey quietly.
+  const Outcome fallback =
+      run_memvirt({"record", "--per-block", "-o", "/tmp/never.mvt", "--", "/bin/true"},
+                  {{"PATH", "/nonexistent"}});
+  EXPECT_EQ(fallback.exit_code, 1) << fallback.err;
+  EXPECT_TRUE(contains(fallback.err,
+                       "--per-block needs the qemu tracer, and qemu-x86_64 was not found on PATH"))
+      << fallback.err;
+}
+
 TEST(RecordQemu, CliWithoutPluginOrQemuNamesTheMissingPiece) {
   const Outcome o =
       run_memvirt({"record", "--tracer", "qemu", "-o", "/tmp/never.mvt", "--", "/bin/true"},

@@ -113,6 +113,8 @@ void RecordCommand::run_qemu(const std::string& plugin) const {
 }
 
 void RecordCommand::run_lackey(const std::string& why) const {
+  if (per_block_)  // only qemu can give per-block records; lackey would silently not
+    throw std::runtime_error("record: --per-block needs the qemu tracer, and " + why);
   if (!why.empty()) fmt::print(stderr, "record: tracing with valgrind lackey ({})\n", why);
   // Both outputs are checked and opened before the program runs, and replace their files only
   // once the recording is whole: a failed or interrupted run leaves the old files as they were.
