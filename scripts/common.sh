@@ -3,7 +3,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGES=(build-essential cmake ninja-build g++ libcli11-dev libfmt-dev nlohmann-json3-dev
           libgtest-dev libbenchmark-dev librapidcheck-dev libzstd-dev liblzma-dev
-          pkg-config valgrind gnuplot-nox)
+          pkg-config valgrind qemu-user gnuplot-nox)
 
 ensure_packages() {
   local missing=()

@@ -112,5 +112,34 @@ TEST(RecordOutput, SigtermRemovesTemporariesAndStopsTheProgram) {
   fs::remove_all(dir);
 }
 
+TEST(RecordOutput, SigtermStopsQemuToo) {
+  if (std::system("qemu-x86_64 --version >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "qemu-x86_64 is not installed: apt-get install qemu-user";
+  const fs::path dir = fresh_dir("record-out-sigterm-qemu");
+  const pid_t pid = start_memvirt(
+      {"record", "--tracer", "qemu", "-o", (dir / "sleep.mvt").string(), "--", "/bin/sleep", "60"});
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(wait_for_temporary(dir, 30));
+  std::vector<pid_t> kids;
+  for (int i = 0; i < 500 && kids.empty(); ++i) {
+    kids = children_of(pid);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_FALSE(kids.empty()) << "qemu never started";
+  kill(pid, SIGTERM);
+  const int status = wait_for(pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << status;
+  EXPECT_TRUE(temporaries_in(dir).empty());
+  EXPECT_FALSE(fs::exists(dir / "sleep.mvt"));
+  bool stopped = false;
+  for (int i = 0; i < 500 && !stopped; ++i) {
+    stopped = ended(kids.front());
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(stopped) << "qemu (pid " << kids.front() << ") still runs";
+  if (!stopped) kill(kids.front(), SIGKILL);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace memvirt

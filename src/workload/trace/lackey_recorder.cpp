@@ -1,9 +1,7 @@
 #include "workload/trace/lackey_recorder.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -37,31 +35,6 @@ class TeeSource final : public ByteSource {
   std::ostream& copy_;
 };
 
-// The valgrind process; killed and reaped if the conversion fails before it ends.
-class Child {
- public:
-  Child(pid_t pid, const ChildWatch& watch) : pid_(pid), watch_(watch) {
-    if (watch_) watch_(pid_);
-  }
-  ~Child() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    wait_status();
-  }
-  int wait_status() {
-    if (watch_) watch_(0);
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    pid_ = 0;
-    return status;
-  }
-
- private:
-  pid_t pid_;
-  const ChildWatch& watch_;
-};
-
 std::vector<std::string> valgrind_argv(const std::vector<std::string>& command, int log_fd) {
   std::vector<std::string> argv{"valgrind", "--tool=lackey", "--trace-mem=yes",
                                 "--log-fd=" + std::to_string(log_fd), "--"};
@@ -71,9 +44,7 @@ std::vector<std::string> valgrind_argv(const std::vector<std::string>& command, 
 
 pid_t spawn_valgrind(const std::vector<std::string>& command, int log_fd) {
   const std::vector<std::string> args = valgrind_argv(command, log_fd);
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
+  std::vector<char*> argv = spawn_argv(args);
   pid_t pid = 0;
   const int err = ::posix_spawnp(&pid, "valgrind", nullptr, nullptr, argv.data(), environ);
   if (err == ENOENT)
@@ -83,15 +54,6 @@ pid_t spawn_valgrind(const std::vector<std::string>& command, int log_fd) {
   if (err != 0)
     throw std::system_error(err, std::generic_category(), "record: cannot run valgrind");
   return pid;
-}
-
-void check_exit(const std::vector<std::string>& command, int status) {
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
-  const std::string how = WIFEXITED(status)
-                              ? "exited with status " + std::to_string(WEXITSTATUS(status))
-                              : "was killed by signal " + std::to_string(WTERMSIG(status));
-  throw std::runtime_error("record: " + command.front() + " " + how +
-                           " under valgrind (no trace written)");
 }
 
 }  // namespace
@@ -120,9 +82,9 @@ RecordResult record_with_lackey(const std::vector<std::string>& command, std::os
   while (const size_t n = reader.read(batch)) {
     for (size_t i = 0; i < n; ++i) writer.write(batch[i]);
   }
-  check_exit(command, child.wait_status());
+  check_child_exit(command, child.wait_status(), "valgrind");
   writer.finish();
-  return {writer.records()};
+  return {writer.records(), 0};
 }
 
 }  // namespace memvirt

@@ -1,23 +1,13 @@
 #pragma once
 // Records a program's memory references: runs it under Valgrind's lackey tool and converts the
 // trace text to .mvt as it streams through a pipe, so the text is never held or stored whole.
-#include <sys/types.h>
-
-#include <cstdint>
-#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "workload/trace/child_process.hpp"
+
 namespace memvirt {
-
-struct RecordResult {
-  uint64_t records = 0;
-};
-
-// Told valgrind's pid once it runs and 0 just before it is reaped: whoever must stop it when
-// memvirt itself is stopped by a signal needs to know it, and when the pid is no longer its.
-using ChildWatch = std::function<void(pid_t)>;
 
 // Runs `command` (a program and its arguments, looked up on PATH) under
 // `valgrind --tool=lackey --trace-mem=yes` and writes its references to `mvt` as a finished
