@@ -222,7 +222,7 @@ TEST(RecordQemu, CliWritesTheTraceAndCountsEvents) {
                                  MEMVIRT_PROBE_MMAP_PROBE});
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_TRUE(contains(o.err, "tracing with qemu-x86_64")) << o.err;
-  EXPECT_TRUE(contains(o.out, "address-space events seen")) << o.out;
+  EXPECT_TRUE(contains(o.out, "address-space events of")) << o.out;
   const Outcome sim = run_memvirt({"sim", "--workload", "trace:" + (dir / "p.mvt").string(),
                                    "--mode", "native", "--cpu", "none"});
   EXPECT_EQ(sim.exit_code, 0) << sim.err;

@@ -34,19 +34,6 @@ std::vector<InputFile> record_inputs(const std::vector<std::string>& command) {
   return {{command.front(), "the program to record"}};
 }
 
-// References go into the .mvt; address-space events are counted until the format stores them.
-class MvtSink final : public TraceSink {
- public:
-  explicit MvtSink(MvtWriter& writer) : writer_(writer) {}
-  void record(const TraceRecord& r) override { writer_.write(r); }
-  void event(const SpaceEvent&) override { ++events_; }
-  uint64_t events() const { return events_; }
-
- private:
-  MvtWriter& writer_;
-  uint64_t events_ = 0;
-};
-
 // A signal that ends memvirt ends the recorded program too.
 ChildWatch watch_into(SignalCleanup& stop_child) {
   return [&stop_child](pid_t pid) {
@@ -101,15 +88,14 @@ void RecordCommand::run_qemu(const std::string& plugin) const {
   fmt::print(stderr, "record: tracing with qemu-x86_64 and {}\n", plugin);
   OutputFile out(output_, record_inputs(command_));
   SignalCleanup stop_child;
-  MvtWriter writer(out.stream(), true);
-  MvtSink sink(writer);
+  // Version 2: the references and, between them, the program's address-space changes.
+  MvtWriter writer(out.stream(), MvtWriterOptions{.pids = true, .events = true});
   const RecordResult result =
-      record_with_qemu(command_, {plugin, per_block_}, sink, watch_into(stop_child));
+      record_with_qemu(command_, {plugin, per_block_}, writer, watch_into(stop_child));
   writer.finish();
   out.commit();
-  fmt::print("recorded {} references of {} into {}\n", result.records, command_.front(), output_);
-  fmt::print("{} address-space events seen (stored once the trace format carries them)\n",
-             sink.events());
+  fmt::print("recorded {} references and {} address-space events of {} into {}\n",
+             result.records, writer.events(), command_.front(), output_);
 }
 
 void RecordCommand::run_lackey(const std::string& why) const {
