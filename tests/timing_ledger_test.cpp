@@ -37,7 +37,7 @@ TEST(TimingLedger, CategoriesAddUpAndEachEventIsChargedItsCost) {
     SCOPED_TRACE(std::string(paging_mode_name(mode)));
     ASSERT_TRUE(r.timed);
     uint64_t sum = 0;
-    for (uint64_t c : r.cycles.by_category) sum += c;
+    for (uint64_t c : r.cycles.categories()) sum += c;
     EXPECT_EQ(r.cycles.total(), sum);
     EXPECT_GT(r.cycles[CycleCategory::kData], 0u);
     EXPECT_EQ(r.cycles[CycleCategory::kVmExit], r.vm_exits.total() * v.vm_exit_entry);
@@ -52,7 +52,7 @@ TEST(TimingLedger, CategoriesAddUpAndEachEventIsChargedItsCost) {
 TEST(TimingLedger, SameConfigAndSeedGiveIdenticalCycles) {
   const RunResult a = run(PagingMode::kNested);
   const RunResult b = run(PagingMode::kNested);
-  EXPECT_EQ(a.cycles.by_category, b.cycles.by_category);
+  EXPECT_EQ(a.cycles.categories(), b.cycles.categories());
 }
 
 // The zen3 preset's text with one field changed by `edit`.

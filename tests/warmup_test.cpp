@@ -80,9 +80,9 @@ void expect_difference(const RunResult& warm, const RunResult& longer, const Run
   for (size_t i = 0; i < warm.vm_exits.by_reason.size(); ++i)
     EXPECT_EQ(warm.vm_exits.by_reason[i],
               longer.vm_exits.by_reason[i] - shorter.vm_exits.by_reason[i]);
-  for (size_t i = 0; i < warm.cycles.by_category.size(); ++i)
-    EXPECT_EQ(warm.cycles.by_category[i],
-              longer.cycles.by_category[i] - shorter.cycles.by_category[i]);
+  for (size_t i = 0; i < warm.cycles.categories().size(); ++i)
+    EXPECT_EQ(warm.cycles.categories()[i],
+              longer.cycles.categories()[i] - shorter.cycles.categories()[i]);
   ASSERT_EQ(warm.caches.hits.size(), longer.caches.hits.size());
   for (size_t i = 0; i < warm.caches.hits.size(); ++i)
     EXPECT_EQ(warm.caches.hits[i], longer.caches.hits[i] - shorter.caches.hits[i]);

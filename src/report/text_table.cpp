@@ -150,7 +150,7 @@ std::string cycles_table(const std::vector<RunResult>& runs) {
     if (!r.timed) continue;
     any = true;
     std::vector<std::string> row = {mode_name(r), fixed(r.cycles_per_access(), 1)};
-    for (uint64_t c : r.cycles.by_category) row.push_back(ratio(c, r.accesses));
+    for (uint64_t c : r.cycles.categories()) row.push_back(ratio(c, r.accesses));
     t.add_row(row);
   }
   if (!any) return "";
