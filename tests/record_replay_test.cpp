@@ -97,5 +97,26 @@ TEST(RecordReplay, TheProgramsMunmapCostsShadowExitsWhereItMadeIt) {
   fs::remove_all(dir);
 }
 
+// The fork probe's child writes to pages it shares with its parent (its stack, at least): the
+// replay forks the simulated process where the program forked, and those writes are
+// copy-on-write faults of the simulated kernel, under every mode.
+TEST(RecordReplay, AForkedChildsWritesAreCopyOnWriteFaults) {
+  if (!qemu_present()) GTEST_SKIP() << "qemu-x86_64 is not installed: apt-get install qemu-user";
+  const fs::path dir = test::make_scratch_dir("record-replay-fork");
+  const fs::path trace = dir / "fork.mvt";
+  const test::Outcome o = test::run_memvirt(
+      {"record", "--tracer", "qemu", "-o", trace.string(), "--", MEMVIRT_PROBE_FORK_PROBE});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  for (PagingMode mode : {PagingMode::kNative, PagingMode::kShadow, PagingMode::kNested}) {
+    SCOPED_TRACE(std::string(paging_mode_name(mode)));
+    Machine machine(test::config_for(mode));
+    TraceWorkload w(open_trace(trace.string(), TraceSpec::Format::kAuto),
+                    WorkloadContext{PageSize::k4K, 1});
+    for (const Event& e : test::drain(w, 256)) machine.apply(e);
+    EXPECT_GT(machine.kernel().stats().cow_faults, 0u);
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace memvirt

@@ -15,6 +15,7 @@
 #include "cli/merge_command.hpp"
 #include "cli/plot_command.hpp"
 #include "cli/record_command.hpp"
+#include "cli/run_command.hpp"
 #include "cli/sim_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "cli/usage_error.hpp"
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
   memvirt::CompareCommand compare(app);
   memvirt::ExperimentCommand experiment(app);
   memvirt::RecordCommand record(app);
+  memvirt::RunCommand run(app);
   memvirt::ConvertCommand convert(app);
   memvirt::SweepCommand sweep(app);
   memvirt::PlotCommand plot(app);
@@ -77,10 +79,10 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
     if (!sim.selected() && !measure.selected() && !experiment.selected() && !sweep.selected() &&
         !plot.selected() && !merge.selected() && !record.selected() && !compare.selected() &&
-        !calibrate.selected() && !convert.selected())
+        !calibrate.selected() && !convert.selected() && !run.selected())
       throw CLI::RequiredError(
-          "a subcommand (sim, measure, compare, calibrate, experiment, sweep, plot, merge, record, "
-          "convert)");
+          "a subcommand (sim, run, measure, compare, calibrate, experiment, sweep, plot, merge, "
+          "record, convert)");
   } catch (const CLI::ParseError& e) {
     return finish_parse(app, e);
   }
@@ -93,6 +95,8 @@ int main(int argc, char** argv) {
       experiment.run();
     } else if (record.selected()) {
       record.run();
+    } else if (run.selected()) {
+      run.run();
     } else if (convert.selected()) {
       convert.run();
     } else if (sweep.selected()) {

@@ -10,6 +10,7 @@
 
 #include "cli/json_output.hpp"
 #include "cli/run_inputs.hpp"
+#include "cli/sim_printing.hpp"
 #include "cli/validators.hpp"
 #include "report/json_report.hpp"
 #include "report/text_table.hpp"
@@ -34,34 +35,6 @@ Workload specs (NAME alone means all defaults; sizes take B, KiB, MiB, GiB, TiB)
   listwalk:ws=SIZE,npad=N,order=seq|random,steps=N   Drepper's linked-list walk
   random:ws=SIZE,steps=N,write=FRACTION              uniformly random 8-byte accesses)";
 
-void print_table(const std::string& workload, const std::vector<RunResult>& runs) {
-  const SimConfig& c = runs.front().config;
-  std::cout << fmt::format(
-                   "workload {}  seed {}  levels {}  nested levels {}\nmodel {}  TLB tags {}  "
-                   "VMs {}  vCPUs {}  PV batch {}  shadow unsync {}\n{}\n\n",
-                   workload, c.seed, c.levels, c.nested_levels, vmm_model_name(c.model),
-                   tlb_tagging_name(c.tlb_tag), c.vms, c.vcpus, c.pv_batch,
-                   c.shadow_unsync ? "on" : "off", "counted: " + counting_note(runs.front()))
-            << sim_table(runs);
-}
-
-// A trace's records at or above 2^47 are left out: say how many (a warning when they are more
-// than 1% of the records), and fail a run that had nothing else.
-void report_skipped_records(const RunResult& r) {
-  if (!r.trace_skipped || *r.trace_skipped == 0) return;
-  const uint64_t skipped = *r.trace_skipped;
-  if (r.accesses + r.warmup == 0)
-    throw std::runtime_error(fmt::format(
-        "all {} of the trace's records are at or above 2^47 (kernel addresses, or a 5-level user "
-        "space): nothing was simulated",
-        skipped));
-  const double share = static_cast<double>(skipped) / static_cast<double>(skipped + r.accesses + r.warmup);
-  fmt::print(stderr,
-             "memvirt: {}: {} of the trace's records ({:.2f}%) are at or above 2^47 (kernel "
-             "addresses, or a 5-level user space) and were left out\n",
-             share > 0.01 ? "warning" : "note", skipped, 100 * share);
-}
-
 }  // namespace
 
 SimCommand::SimCommand(CLI::App& parent) {
@@ -85,26 +58,13 @@ SimCommand::SimCommand(CLI::App& parent) {
 
 // Every mode's machine, and the workload in it, checked before the first runs.
 void SimCommand::check_runs(const WorkloadSpec& spec) const {
-  std::vector<std::pair<PagingMode, SimConfig>> runs;
   uint64_t opens = 0;
-  for (PagingMode mode : parse_mode_list(modes_)) {
-    runs.emplace_back(mode, options_.config_for(mode));
-    opens += workload_opens(runs.back().second);
-  }
+  for (const SimConfig& config : checked_mode_configs(options_, modes_, spec))
+    opens += workload_opens(config);
   try {
     check_trace_reads(spec, opens);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
-  }
-  for (const auto& [mode, config] : runs) {
-    try {
-      check_sim_config(config);
-      check_footprint(config, spec);
-    } catch (const std::invalid_argument& e) {
-      const std::string_view name = paging_mode_name(mode);
-      const std::string what = e.what();
-      throw UsageError(what.rfind(name, 0) == 0 ? what : fmt::format("{} mode: {}", name, what));
-    }
   }
 }
 
@@ -131,7 +91,7 @@ void SimCommand::run() const {
   report_skipped_records(runs.front());
   const nlohmann::json report = sim_report_json(workload, runs);
   if (json.to_stdout()) return json.write(report);
-  print_table(workload, runs);
+  print_sim_table(workload, runs);
   json.write(report);
 }
 

@@ -1,6 +1,12 @@
 #include "cli/sim_options.hpp"
 
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "cli/usage_error.hpp"
 #include "cli/validators.hpp"
+#include "sim/footprint.hpp"
 #include "sim/warmup.hpp"
 
 namespace memvirt {
@@ -110,6 +116,23 @@ SimConfig SimOptions::config_for(PagingMode mode) const {
     c.tlb = tlb_config_for(cpu_model_->tlb);
   }
   return c;
+}
+
+std::vector<SimConfig> checked_mode_configs(const SimOptions& options, const std::string& modes,
+                                            const WorkloadSpec& spec) {
+  std::vector<SimConfig> configs;
+  for (PagingMode mode : parse_mode_list(modes)) {
+    configs.push_back(options.config_for(mode));
+    try {
+      check_sim_config(configs.back());
+      check_footprint(configs.back(), spec);
+    } catch (const std::invalid_argument& e) {
+      const std::string_view name = paging_mode_name(mode);
+      const std::string what = e.what();
+      throw UsageError(what.rfind(name, 0) == 0 ? what : fmt::format("{} mode: {}", name, what));
+    }
+  }
+  return configs;
 }
 
 }  // namespace memvirt

@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sim/sim_config.hpp"
+#include "workload/spec.hpp"
 
 namespace memvirt {
 
@@ -42,5 +44,10 @@ class SimOptions {
   CLI::Option* cpu_option_ = nullptr;
   mutable std::shared_ptr<const CpuModel> cpu_model_;  // loaded once, shared by every mode
 };
+
+// The machine of each mode in `modes` (a --mode list), each checked, with the workload's
+// footprint, before anything runs; throws UsageError naming the mode.
+std::vector<SimConfig> checked_mode_configs(const SimOptions& options, const std::string& modes,
+                                            const WorkloadSpec& spec);
 
 }  // namespace memvirt

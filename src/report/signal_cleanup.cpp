@@ -52,8 +52,7 @@ void install_handlers() {
 
 // The claimed slot in the kFilling state, or -1 if all are taken.
 int claim_slot() {
-  static std::once_flag installed;
-  std::call_once(installed, install_handlers);
+  SignalCleanup::install();
   for (int i = 0; i < SignalCleanup::kSlots; ++i) {
     int expected = kFree;
     if (g_slots[i].state.compare_exchange_strong(expected, kFilling)) return i;
@@ -62,6 +61,11 @@ int claim_slot() {
 }
 
 }  // namespace
+
+void SignalCleanup::install() {
+  static std::once_flag installed;
+  std::call_once(installed, install_handlers);
+}
 
 SignalCleanup SignalCleanup::remove_file(const std::string& path) {
   if (path.size() >= PATH_MAX) return {};

@@ -17,6 +17,9 @@ class SignalCleanup {
   static constexpr int kSlots = 32;
   static SignalCleanup remove_file(const std::string& path);
   static SignalCleanup kill_process(pid_t pid);
+  // Installs the handlers now (the first entry would): a handler that takes SIGINT over for a
+  // while (InterruptStop) is then not replaced by them, and hands the signal on to them.
+  static void install();
 
   SignalCleanup() = default;
   SignalCleanup(SignalCleanup&& other) noexcept : slot_(other.slot_) { other.slot_ = -1; }

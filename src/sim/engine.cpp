@@ -115,13 +115,16 @@ uint64_t skipped_by(const std::vector<std::unique_ptr<Workload>>& workloads) {
 }  // namespace
 
 uint64_t run_spec(Machine& machine, const WorkloadSpec& spec,
-                  const std::function<void()>& counting_starts, uint64_t* skipped_records) {
+                  const std::function<void()>& counting_starts, uint64_t* skipped_records,
+                  const WorkloadInstance& instance) {
   const SimConfig& config = machine.config();
   const WarmupPlan plan = plan_warmup(spec, config.page, config.warmup);
   std::vector<std::unique_ptr<Workload>> workloads;
   const int vms = config.mode == PagingMode::kNative ? 1 : config.vms;
-  for (int vm = 0; vm < vms; ++vm)
-    workloads.push_back(make_warm_workload(spec, WorkloadContext{config.page, config.seed}, plan));
+  for (int vm = 0; vm < vms; ++vm) {
+    const WorkloadContext ctx{config.page, config.seed};
+    workloads.push_back(instance ? instance(vm, ctx) : make_warm_workload(spec, ctx, plan));
+  }
   uint64_t warmed = 0;
   if (plan.accesses == 0) {
     if (counting_starts) counting_starts();
@@ -138,11 +141,17 @@ uint64_t run_spec(Machine& machine, const WorkloadSpec& spec,
 }
 
 RunResult simulate(const SimConfig& config, const WorkloadSpec& spec) {
+  return simulate(config, spec, WorkloadInstance{});
+}
+
+RunResult simulate(const SimConfig& config, const WorkloadSpec& spec,
+                   const WorkloadInstance& instance) {
   check_footprint(config, spec);
   Machine machine(config);
   RunResult warm;
   uint64_t skipped = 0;
-  const uint64_t warmed = run_spec(machine, spec, [&] { warm = machine.result(); }, &skipped);
+  const uint64_t warmed =
+      run_spec(machine, spec, [&] { warm = machine.result(); }, &skipped, instance);
   // Without a warm-up everything counts, the machine's start-of-day work included.
   RunResult r = warmed > 0 ? counted_part(machine.result(), warm, warmed) : machine.result();
   if (std::holds_alternative<TraceSpec>(spec)) r.trace_skipped = skipped;
