@@ -122,6 +122,21 @@ TEST(TraceReplayEvents, MmapUsesTheRunsPageSizeWhereAlignedAndHugetlbTwoMegabyte
             (std::vector{kernel(EventKind::kMmap, kHeap, k2M, kRw, PageSize::k2M)}));
 }
 
+TEST(TraceReplayEvents, AnonymousMmapTakesLargePagesOnItsAlignedMiddleLikeTransparentHugePages) {
+  const uint64_t start = kHeap + k2M - 0x3000, length = 0x3000 + 2 * k2M + 0x5000;
+  EXPECT_EQ(replay({mmap(start, length)}, PageSize::k2M),
+            (std::vector{kernel(EventKind::kMmap, start, 0x3000, kRw),
+                         kernel(EventKind::kMmap, kHeap + k2M, 2 * k2M, kRw, PageSize::k2M),
+                         kernel(EventKind::kMmap, kHeap + 3 * k2M, 0x5000, kRw)}));
+  // A private file mapping (no MAP_ANONYMOUS) or a shared one: large pages only when aligned.
+  for (uint32_t flags : {0x02u, 0x21u})
+    EXPECT_EQ(replay({mmap(start, length, kProtRw, flags)}, PageSize::k2M),
+              (std::vector{kernel(EventKind::kMmap, start, length, kRw)}));
+  // Too short to hold an aligned large page: 4 KiB pages throughout.
+  EXPECT_EQ(replay({mmap(kHeap + 0x1000, k2M)}, PageSize::k2M),
+            (std::vector{kernel(EventKind::kMmap, kHeap + 0x1000, k2M, kRw)}));
+}
+
 TEST(TraceReplayEvents, MmapOverAnAutoMappedRegionReplacesThatPart) {
   EXPECT_EQ(replay({write_at(kHeap), mmap(kHeap + 0x4000, 0x2000), write_at(kHeap + 0x4000)}),
             (std::vector{auto_map(kHeap, k2M), access(kHeap),

@@ -10,6 +10,7 @@ namespace {
 
 // Linux's values (the recorder copies them from the system call as they are).
 constexpr uint32_t kMapHugetlb = 0x40000;
+constexpr uint32_t kMapType = 0x03, kMapPrivate = 0x02, kMapAnonymous = 0x20;
 constexpr unsigned kMapHugeShift = 26;  // log2 of the huge page size in bits 26-31, 0: default
 constexpr uint32_t kMadvDontneed = 4;
 constexpr uint64_t k4K = 4096;
@@ -134,16 +135,31 @@ void SpaceReplay::discard_range(uint32_t pid, uint64_t start, uint64_t end,
   }
 }
 
+// An anonymous private mapping, in a run of large pages, gets them where Linux's transparent
+// huge pages would: on the aligned part within it, its unaligned ends in 4 KiB pages. Other
+// mappings (files, shared memory) take the run's page size only when both ends are aligned.
 void SpaceReplay::mmap(uint32_t pid, const SpaceEvent& e, std::vector<Event>& out) {
   auto [start, end] = page_range(e.addr, e.length);
-  PageSize page = page_for(start, end);
+  const uint8_t prot = kernel_prot(e.prot);
   if (e.flags & kMapHugetlb) {
-    page = hugetlb_page(e.flags);
+    const PageSize page = hugetlb_page(e.flags);
     const uint64_t bytes = page_bytes(page);
     start -= start % bytes;
     end = std::min((end + bytes - 1) / bytes * bytes, kTraceUserEnd);
+    if (start < end) map_range(pid, start, end, prot, page, out);
+    return;
   }
-  if (start < end) map_range(pid, start, end, kernel_prot(e.prot), page, out);
+  const uint64_t bytes = page_bytes(page_);
+  const uint64_t middle_start = (start + bytes - 1) / bytes * bytes;
+  const uint64_t middle_end = end / bytes * bytes;
+  const bool anonymous = (e.flags & kMapAnonymous) && (e.flags & kMapType) == kMapPrivate;
+  if (!anonymous || page_ == PageSize::k4K || middle_start >= middle_end) {
+    if (start < end) map_range(pid, start, end, prot, page_for(start, end), out);
+    return;
+  }
+  if (start < middle_start) map_range(pid, start, middle_start, prot, PageSize::k4K, out);
+  map_range(pid, middle_start, middle_end, prot, page_, out);
+  if (middle_end < end) map_range(pid, middle_end, end, prot, PageSize::k4K, out);
 }
 
 // Resizing in place maps or unmaps the tail; a move is an munmap of the old range and an mmap
