@@ -17,6 +17,7 @@ using namespace test;
 struct GoldenConfig {
   std::string name;
   std::vector<std::string> args;
+  std::string stdin_file;  // "<FILE" in the line: FILE, in the golden directory, on stdin
 };
 
 std::vector<GoldenConfig> golden_configs() {
@@ -28,7 +29,10 @@ std::vector<GoldenConfig> golden_configs() {
     GoldenConfig c;
     words >> c.name;
     c.args = {"sim"};
-    for (std::string w; words >> w;) c.args.push_back(w);
+    for (std::string w; words >> w;) {
+      if (w.front() == '<') c.stdin_file = std::string(MEMVIRT_GOLDEN_DIR "/") + w.substr(1);
+      else c.args.push_back(w);
+    }
     c.args.insert(c.args.end(), {"--json", "-"});
     configs.push_back(c);
   }
@@ -37,10 +41,11 @@ std::vector<GoldenConfig> golden_configs() {
 
 TEST(Golden, EveryConfigurationGivesItsStoredReportByteForByte) {
   const std::vector<GoldenConfig> configs = golden_configs();
-  ASSERT_GE(configs.size(), 8u) << "tests/golden/configs.txt is missing or short";
+  ASSERT_GE(configs.size(), 20u) << "tests/golden/configs.txt is missing or short";
   for (const GoldenConfig& c : configs) {
     SCOPED_TRACE(c.name);
-    const Outcome o = run_memvirt(c.args);
+    const Outcome o =
+        c.stdin_file.empty() ? run_memvirt(c.args) : run_memvirt_reading(c.args, c.stdin_file);
     ASSERT_EQ(o.exit_code, 0) << o.err;
     const std::string stored = read_file(std::string(MEMVIRT_GOLDEN_DIR "/") + c.name + ".json");
     ASSERT_FALSE(stored.empty()) << "no stored report: run scripts/update-golden";
