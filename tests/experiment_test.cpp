@@ -40,21 +40,8 @@ uint64_t count(const ExperimentRow& row, const std::string& key) {
 
 // ---- pt-update-cost -------------------------------------------------------------------------
 
-// The quick pt-update-cost table, or "" and the reason when PV (landing separately) cannot run.
-std::string pt_update_cost_table(ExperimentTable& table) {
-  try {
-    table = pt_update_cost(kQuick, pt_update_cost_params(true));
-  } catch (const std::exception& e) {
-    if (std::string(e.what()).find("not available") == std::string::npos) throw;
-    return e.what();
-  }
-  return {};
-}
-
 TEST(ExperimentPtUpdateCost, ShadowExitsOncePerWriteNestedAndNativeNever) {
-  ExperimentTable t;
-  if (const std::string why = pt_update_cost_table(t); !why.empty())
-    GTEST_SKIP() << "pv mode not available yet: " << why;
+  const ExperimentTable t = pt_update_cost(kQuick, pt_update_cost_params(true));
   ASSERT_EQ(t.rows.size(), 6u);
   const ExperimentRow& shadow = row_where(t, {{"label", "shadow"}});
   ASSERT_GT(count(shadow, "guest_pt_writes"), 0u);
@@ -71,9 +58,7 @@ TEST(ExperimentPtUpdateCost, ShadowExitsOncePerWriteNestedAndNativeNever) {
 }
 
 TEST(ExperimentPtUpdateCost, UnsyncTradesWriteExitsForResyncs) {
-  ExperimentTable t;
-  if (const std::string why = pt_update_cost_table(t); !why.empty())
-    GTEST_SKIP() << "pv mode not available yet: " << why;
+  const ExperimentTable t = pt_update_cost(kQuick, pt_update_cost_params(true));
   const ExperimentRow& shadow = row_where(t, {{"label", "shadow"}});
   const ExperimentRow& unsync = row_where(t, {{"label", "shadow+unsync"}});
   EXPECT_EQ(count(unsync, "guest_pt_writes"), count(shadow, "guest_pt_writes"));
@@ -89,9 +74,7 @@ TEST(ExperimentPtUpdateCost, UnsyncTradesWriteExitsForResyncs) {
 }
 
 TEST(ExperimentPtUpdateCost, PvBatchingCutsHypercallsWithoutExits) {
-  ExperimentTable t;
-  if (const std::string why = pt_update_cost_table(t); !why.empty())
-    GTEST_SKIP() << "pv mode not available yet: " << why;
+  const ExperimentTable t = pt_update_cost(kQuick, pt_update_cost_params(true));
   const ExperimentRow& one = row_where(t, {{"label", "pv batch 1"}});
   const ExperimentRow& many = row_where(t, {{"label", "pv batch 32"}});
   EXPECT_EQ(one.at("model").get<std::string>(), "xen");

@@ -26,7 +26,8 @@ std::unique_ptr<Hypervisor> make_hypervisor(const HypervisorConfig& config, Host
     case PagingMode::kNested: return std::make_unique<Nested>(config, mem, cpus, *domain);
     case PagingMode::kPv: return std::make_unique<Pv>(config, mem, cpus, *domain);
   }
-  throw std::invalid_argument(fmt::format("{} mode is not available", paging_mode_name(config.mode)));
+  throw std::logic_error(fmt::format("no VMM policy for paging mode {}",
+                                    static_cast<int>(config.mode)));
 }
 
 }  // namespace memvirt
