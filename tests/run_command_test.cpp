@@ -98,6 +98,16 @@ TEST(RunCommand, CtrlCStopsTheProgramAndReportsWhatWasSimulated) {
   fs::remove_all(dir);
 }
 
+TEST(RunCommand, WithJsonOnStdoutTheProgramsOutputGoesToStderr) {
+  REQUIRE_QEMU();
+  const test::Outcome o =
+      test::run_memvirt({"run", "--mode", "native", "--json", "-", "--", "echo", "from-the-program"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const nlohmann::json report = nlohmann::json::parse(o.out);  // stdout is the JSON alone
+  EXPECT_EQ(report["program"], (nlohmann::json{"echo", "from-the-program"}));
+  EXPECT_NE(o.err.find("from-the-program"), std::string::npos) << o.err;
+}
+
 TEST(RunCommand, AProgramThatCannotRunIsAnError) {
   REQUIRE_QEMU();
   const fs::path dir = test::make_scratch_dir("run-missing");

@@ -33,7 +33,8 @@ The program runs under qemu-x86_64 (Debian package qemu-user) with memvirt's plu
 (memvirt-qemu-plugin.so beside the memvirt binary, or $MEMVIRT_QEMU_PLUGIN), which also sees its
 mmap, munmap, mprotect, mremap, brk, madvise, clone, fork, execve and exit calls; they become the
 simulated kernel's events where the program made them. Every mode is simulated from the one live
-stream on a thread of its own, while the program runs. Ctrl-C stops the program: the tables then
+stream on a thread of its own, while the program runs. With `--json -` the program's own output
+goes to stderr, so that stdout holds the JSON alone. Ctrl-C stops the program: the tables then
 cover what it did until then; a second Ctrl-C ends memvirt at once. `--save-trace` keeps the
 stream as a .mvt that `memvirt sim --workload trace:FILE` simulates to the same results.)";
 
@@ -136,7 +137,9 @@ void RunCommand::run() const {
     const LiveProgress progress([&sims] { return LiveCounts{sims.traced(), sims.simulated()}; },
                                 stderr);
     try {
-      record_with_qemu(command_, {plugin, per_block_}, tee, watch);
+      // With the JSON on stdout, the program's own output goes to stderr.
+      const QemuTracer tracer{plugin, per_block_, json.to_stdout()};
+      record_with_qemu(command_, tracer, tee, watch);
     } catch (const std::exception&) {
       if (!InterruptStop::requested()) throw;
       interrupted = true;  // the program was killed: what it did until then is simulated

@@ -38,10 +38,14 @@ std::vector<std::string> qemu_argv(const std::vector<std::string>& command,
   return argv;
 }
 
-pid_t spawn_qemu(const std::vector<std::string>& args) {
+pid_t spawn_qemu(const std::vector<std::string>& args, bool stdout_to_stderr) {
   std::vector<char*> argv = spawn_argv(args);
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  if (stdout_to_stderr) ::posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
   pid_t pid = 0;
-  const int err = ::posix_spawnp(&pid, kQemu, nullptr, nullptr, argv.data(), environ);
+  const int err = ::posix_spawnp(&pid, kQemu, &actions, nullptr, argv.data(), environ);
+  ::posix_spawn_file_actions_destroy(&actions);
   if (err == ENOENT)
     throw std::runtime_error(
         "record: qemu-x86_64 is not installed or not on PATH; install it "
@@ -128,7 +132,7 @@ RecordResult record_with_qemu(const std::vector<std::string>& command, const Qem
   auto stream = std::make_unique<FileSource>(fds[0], "QEMU plugin output");
   pid_t pid = 0;
   try {
-    pid = spawn_qemu(qemu_argv(resolved(command), tracer, fds[1]));
+    pid = spawn_qemu(qemu_argv(resolved(command), tracer, fds[1]), tracer.stdout_to_stderr);
   } catch (...) {
     ::close(fds[1]);
     throw;

@@ -14,6 +14,7 @@ namespace memvirt {
 struct QemuTracer {
   std::string plugin;      // path of the plugin's shared object
   bool per_block = false;  // one execute record per translation block, not per instruction
+  bool stdout_to_stderr = false;  // the program's stdout goes to stderr (memvirt's stdout is JSON)
 };
 
 // The plugin: $MEMVIRT_QEMU_PLUGIN if set (an error if it names no file), else
