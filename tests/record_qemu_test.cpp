@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "support/qemu.hpp"
 #include "support/run_binary.hpp"
 #include "support/scratch_dir.hpp"
 #include "workload/trace/qemu_recorder.hpp"
@@ -20,11 +21,6 @@ namespace {
 using namespace test;
 namespace fs = std::filesystem;
 
-bool qemu_present() { return std::system("qemu-x86_64 --version >/dev/null 2>&1") == 0; }
-#define REQUIRE_QEMU()                                                                 \
-  if (!qemu_present())                                                                 \
-  GTEST_SKIP() << "qemu-x86_64 is not installed: apt-get install qemu-user (the qemu " \
-                  "tracer's tests need it)"
 
 struct Collect final : TraceSink {
   std::vector<TraceRecord> records;

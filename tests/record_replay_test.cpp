@@ -12,6 +12,7 @@
 
 #include "sim/machine.hpp"
 #include "support/machines.hpp"
+#include "support/qemu.hpp"
 #include "support/run_binary.hpp"
 #include "support/workload_streams.hpp"
 #include "workload/trace/mvt_writer.hpp"
@@ -24,7 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 constexpr uint64_t kRegion = 37 * 4096;  // the probe's mapping: 37 pages
 
-bool qemu_present() { return std::system("qemu-x86_64 --version >/dev/null 2>&1") == 0; }
 
 // Every record and event of the trace at `path`, the events with the number of records before.
 struct Contents {
@@ -67,7 +67,7 @@ Exits shadow_exits(const fs::path& trace) {
 }
 
 TEST(RecordReplay, TheProgramsMunmapCostsShadowExitsWhereItMadeIt) {
-  if (!qemu_present()) GTEST_SKIP() << "qemu-x86_64 is not installed: apt-get install qemu-user";
+  REQUIRE_QEMU();
   const fs::path dir = test::make_scratch_dir("record-replay");
   const fs::path v2 = dir / "probe.mvt", v1 = dir / "probe-v1.mvt";
   const test::Outcome o = test::run_memvirt(
@@ -101,7 +101,7 @@ TEST(RecordReplay, TheProgramsMunmapCostsShadowExitsWhereItMadeIt) {
 // replay forks the simulated process where the program forked, and those writes are
 // copy-on-write faults of the simulated kernel, under every mode.
 TEST(RecordReplay, AForkedChildsWritesAreCopyOnWriteFaults) {
-  if (!qemu_present()) GTEST_SKIP() << "qemu-x86_64 is not installed: apt-get install qemu-user";
+  REQUIRE_QEMU();
   const fs::path dir = test::make_scratch_dir("record-replay-fork");
   const fs::path trace = dir / "fork.mvt";
   const test::Outcome o = test::run_memvirt(

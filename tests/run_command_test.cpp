@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/qemu.hpp"
 #include "support/run_binary.hpp"
 
 namespace memvirt {
@@ -21,11 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool qemu_present() { return std::system("qemu-x86_64 --version >/dev/null 2>&1") == 0; }
-#define REQUIRE_QEMU()                                                                 \
-  if (!qemu_present())                                                                 \
-  GTEST_SKIP() << "qemu-x86_64 is not installed: apt-get install qemu-user (memvirt run " \
-                  "needs it)"
 
 nlohmann::json read_json(const fs::path& path) {
   return nlohmann::json::parse(test::read_file(path));

@@ -89,11 +89,7 @@ RunCommand::RunCommand(CLI::App& parent) {
   app_ = parent.add_subcommand(
       "run", "Run a program under the tracer and simulate it as it runs, under each paging mode");
   app_->footer(kRunFooter);
-  app_->add_option("--mode", modes_,
-                   "Comma-separated paging modes to simulate at once, e.g. native,nested")
-      ->type_name("MODES")
-      ->check(mode_list_validator())
-      ->capture_default_str();
+  add_mode_option(*app_, modes_, "to simulate at once, e.g. native,nested");
   options_.add_to(*app_);
   app_->add_option("--json", json_path_,
                    "Also write the JSON report to FILE ('-': on stdout, no table)")

@@ -45,11 +45,7 @@ SimCommand::SimCommand(CLI::App& parent) {
       ->type_name("SPEC")
       ->required()
       ->check(workload_spec_validator());
-  app_->add_option("--mode", modes_,
-                   "Comma-separated paging modes to run, in this order, e.g. native,nested")
-      ->type_name("MODES")
-      ->check(mode_list_validator())
-      ->capture_default_str();
+  add_mode_option(*app_, modes_, "to run, in this order, e.g. native,nested");
   options_.add_to(*app_);
   app_->add_option("--json", json_path_,
                    "Also write the JSON report to FILE, e.g. out.json ('-': on stdout, no table)")

@@ -127,10 +127,7 @@ SweepCommand::SweepCommand(CLI::App& parent) {
   app_->add_option("--workload", workloads_, "Comma-separated workload specs")
       ->type_name("SPEC,...")
       ->check(workload_list_validator());
-  app_->add_option("--mode", modes_, "Comma-separated paging modes, e.g. native,nested")
-      ->type_name("MODES")
-      ->check(mode_list_validator())
-      ->capture_default_str();
+  add_mode_option(*app_, modes_, "to sweep, e.g. native,nested");
   flags_.add_to(*app_, pages_, tlb_tags_, cpus_);
   threads_ = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u));
   app_->add_option("-j,--jobs", threads_, "Configurations simulated at once, in threads")

@@ -96,6 +96,13 @@ uint64_t parse_seed(std::string_view text) {
 
 CLI::Validator mode_list_validator() { return parser_validator(parse_mode_list, "modes"); }
 
+CLI::Option* add_mode_option(CLI::App& app, std::string& modes, const std::string& what) {
+  return app.add_option("--mode", modes, "Comma-separated paging modes " + what)
+      ->type_name("MODES")
+      ->check(mode_list_validator())
+      ->capture_default_str();
+}
+
 CLI::Validator page_size_validator() {
   return choice_validator(parse_page_size, "page size", "4k, 2m or 1g", "page size");
 }

@@ -20,6 +20,9 @@ std::vector<PagingMode> parse_mode_list(std::string_view text);
 uint64_t parse_seed(std::string_view text);
 
 CLI::Validator mode_list_validator();      // native,shadow,nested
+// --mode MODES into `modes` (its default shown), checked by mode_list_validator; `what` ends the
+// help line ("in this order, e.g. native,nested").
+CLI::Option* add_mode_option(CLI::App& app, std::string& modes, const std::string& what);
 CLI::Validator page_size_validator();      // 4k, 2m, 1g
 CLI::Validator paging_levels_validator();  // 4, 5
 CLI::Validator warmup_validator();         // auto or a number of accesses
