@@ -156,17 +156,30 @@ TEST(TraceReplayEvents, AnAccessAfterMunmapMapsOnlyTheHole) {
                          access(kHeap)}));
 }
 
-TEST(TraceReplayEvents, MprotectSkipsHolesAndMunmapKeepsLargePagesWhole) {
+TEST(TraceReplayEvents, MprotectSkipsHolesAndACutLargePageIsSplitIntoSmallOnes) {
   EXPECT_EQ(replay({mmap(kHeap, 0x1000), mmap(kHeap + 0x3000, 0x1000),
                     SpaceEvent{SpaceEventKind::kMprotect, 0, 0, kHeap, 0x4000, 0, 0, 1}}),
             (std::vector{kernel(EventKind::kMmap, kHeap, 0x1000, kRw),
                          kernel(EventKind::kMmap, kHeap + 0x3000, 0x1000, kRw),
                          kernel(EventKind::kMprotect, kHeap, 0x1000, kProtRead),
                          kernel(EventKind::kMprotect, kHeap + 0x3000, 0x1000, kProtRead)}));
+  // As Linux splits it: the large page goes, its 4 KiB pages stay mapped but the one unmapped.
   EXPECT_EQ(replay({mmap(kHeap, k2M), ranged(SpaceEventKind::kMunmap, kHeap + 0x1000, 0x1000)},
                    PageSize::k2M),
             (std::vector{kernel(EventKind::kMmap, kHeap, k2M, kRw, PageSize::k2M),
-                         kernel(EventKind::kMunmap, kHeap, k2M)}));
+                         kernel(EventKind::kMunmap, kHeap, k2M),
+                         kernel(EventKind::kMmap, kHeap, k2M, kRw),
+                         kernel(EventKind::kMunmap, kHeap + 0x1000, 0x1000)}));
+  EXPECT_EQ(replay({mmap(kHeap, 2 * k2M),
+                    SpaceEvent{SpaceEventKind::kMprotect, 0, 0, kHeap + k2M - 0x1000, 0x2000, 0, 0,
+                               1}},
+                   PageSize::k2M),
+            (std::vector{kernel(EventKind::kMmap, kHeap, 2 * k2M, kRw, PageSize::k2M),
+                         kernel(EventKind::kMunmap, kHeap, k2M),
+                         kernel(EventKind::kMmap, kHeap, k2M, kRw),
+                         kernel(EventKind::kMunmap, kHeap + k2M, k2M),
+                         kernel(EventKind::kMmap, kHeap + k2M, k2M, kRw),
+                         kernel(EventKind::kMprotect, kHeap + k2M - 0x1000, 0x2000, kProtRead)}));
 }
 
 TEST(TraceReplayEvents, MremapMovesAsMunmapAndMmapAndGrowsInPlaceByItsTail) {

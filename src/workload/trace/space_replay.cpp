@@ -90,8 +90,31 @@ void SpaceReplay::map_range(uint32_t pid, uint64_t start, uint64_t end, uint8_t 
   out.push_back(map);
 }
 
+// Linux splits a large page that an munmap, mprotect or madvise cuts into 4 KiB pages and keeps
+// the rest of it mapped. The kernel model has no split: the large page is unmapped and mapped
+// again in 4 KiB pages with its protection (its pages then fault again when next touched).
+void SpaceReplay::split_cut_pages(uint32_t pid, uint64_t start, uint64_t end,
+                                  std::vector<Event>& out) {
+  Space& s = spaces_.at(pid);
+  for (const uint64_t at : {start, end}) {
+    const Span* span = s.map.find(at);
+    if (span == nullptr || span->page == PageSize::k4K) continue;
+    const uint64_t bytes = page_bytes(span->page);
+    if (at % bytes == 0) continue;
+    const uint64_t page_start = at - at % bytes;
+    const uint8_t prot = span->prot;
+    out.push_back(make_munmap(pid, page_start, bytes));
+    s.map.remove(page_start, page_start + bytes);
+    Event map = make_mmap(pid, page_start, bytes, PageSize::k4K);
+    map.prot = prot;
+    s.map.add({page_start, page_start + bytes, prot, PageSize::k4K});
+    out.push_back(map);
+  }
+}
+
 void SpaceReplay::unmap_range(uint32_t pid, uint64_t start, uint64_t end,
                               std::vector<Event>& out) {
+  split_cut_pages(pid, start, end, out);
   Space& s = spaces_.at(pid);
   const auto [from, to] = s.map.round_out(start, end);
   if (!s.map.overlaps(from, to)) return;
@@ -104,6 +127,7 @@ void SpaceReplay::unmap_range(uint32_t pid, uint64_t start, uint64_t end,
 // unmapped (a later access maps them as memory the trace never mapped).
 void SpaceReplay::protect_range(uint32_t pid, uint64_t start, uint64_t end, uint8_t prot,
                                 std::vector<Event>& out) {
+  split_cut_pages(pid, start, end, out);
   Space& s = spaces_.at(pid);
   const auto [from, to] = s.map.round_out(start, end);
   for (const Span& piece : s.map.pieces(from, to)) {
@@ -125,6 +149,7 @@ void SpaceReplay::protect_range(uint32_t pid, uint64_t start, uint64_t end, uint
 // DONTNEED; the munmap costs what zapping the range costs).
 void SpaceReplay::discard_range(uint32_t pid, uint64_t start, uint64_t end,
                                 std::vector<Event>& out) {
+  split_cut_pages(pid, start, end, out);
   Space& s = spaces_.at(pid);
   const auto [from, to] = s.map.round_out(start, end);
   for (const Span& piece : s.map.pieces(from, to)) {

@@ -42,6 +42,7 @@ class SpaceReplay {
   void map_range(uint32_t pid, uint64_t start, uint64_t end, uint8_t prot, PageSize page,
                  std::vector<Event>& out);
   void unmap_range(uint32_t pid, uint64_t start, uint64_t end, std::vector<Event>& out);
+  void split_cut_pages(uint32_t pid, uint64_t start, uint64_t end, std::vector<Event>& out);
   void protect_range(uint32_t pid, uint64_t start, uint64_t end, uint8_t prot,
                      std::vector<Event>& out);
   void discard_range(uint32_t pid, uint64_t start, uint64_t end, std::vector<Event>& out);
