@@ -30,6 +30,7 @@ RunResult shadow_run() {
   r.guest_refs = 590;
   r.nested_refs = 10;
   r.guest_page_faults = 11;
+  r.cow_faults = 2;
   r.guest_pt_writes = 40;
   r.shadow_faults = 13;
   r.vm_exits.by_reason = {12, 13, 11, 1, 0, 0, 0, 0, 0};
@@ -56,7 +57,7 @@ TEST(ReportJson, RunHasEveryContractKeyWithExactValues) {
     "warmup": 250, "accesses": 1000, "segfaults": 1,
     "tlb": {"hits": 900, "misses": 120, "retries": 5},
     "walk": {"walks": 119, "refs": 600, "guest_refs": 590, "nested_refs": 10, "refs_per_miss": 5.0},
-    "guest_page_faults": 11, "guest_pt_writes": 40, "shadow_faults": 13, "shadow_syncs": 3,
+    "guest_page_faults": 11, "cow_faults": 2, "guest_pt_writes": 40, "shadow_faults": 13, "shadow_syncs": 3,
     "hypercalls": 0, "tlb_flushes": 14, "refused_foreign_maps": 0, "ipis": 0,
     "vm_exits": {"total": 37, "by_reason": {"pt_write": 12, "shadow_fault": 13,
                  "guest_page_fault": 11, "cr3_write": 1, "invlpg": 0, "ept_violation": 0,

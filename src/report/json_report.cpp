@@ -92,6 +92,7 @@ json run_to_json(const RunResult& r) {
           {"tlb", {{"hits", r.tlb_hits}, {"misses", r.tlb_misses}, {"retries", r.tlb_retries}}},
           {"walk", walk_to_json(r)},
           {"guest_page_faults", r.guest_page_faults},
+          {"cow_faults", r.cow_faults},
           {"guest_pt_writes", r.guest_pt_writes},
           {"shadow_faults", r.shadow_faults},
           {"shadow_syncs", r.shadow_syncs},

@@ -5,7 +5,7 @@
 namespace memvirt {
 
 // A field added to RunResult must be sorted here into the counts or the levels.
-static_assert(sizeof(RunResult) == sizeof(SimConfig) + 23 * sizeof(uint64_t) + sizeof(VmExitStats) +
+static_assert(sizeof(RunResult) == sizeof(SimConfig) + 24 * sizeof(uint64_t) + sizeof(VmExitStats) +
                                        sizeof(CycleLedger) + sizeof(DataCacheStats) +
                                        sizeof(std::optional<uint64_t>),
               "RunResult changed: say in counted_part() whether the new field is counted");
@@ -24,6 +24,7 @@ RunResult counted_part(const RunResult& end, const RunResult& start, uint64_t wa
   r.guest_refs -= start.guest_refs;
   r.nested_refs -= start.nested_refs;
   r.guest_page_faults -= start.guest_page_faults;
+  r.cow_faults -= start.cow_faults;
   r.guest_pt_writes -= start.guest_pt_writes;
   r.shadow_faults -= start.shadow_faults;
   r.shadow_syncs -= start.shadow_syncs;

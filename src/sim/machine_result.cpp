@@ -27,6 +27,7 @@ RunResult Machine::result() const {
     const KernelStats& k = g.kernel->stats();
     const HypervisorStats& h = g.hyp->stats();
     r.guest_page_faults += k.page_faults;
+    r.cow_faults += k.cow_faults;
     r.guest_pt_writes += k.pte_writes;
     r.guest_pt_bytes += g.kernel->table_bytes();
     r.shadow_faults += h.shadow_faults;

@@ -23,6 +23,7 @@ struct RunResult {
   uint64_t guest_refs = 0;
   uint64_t nested_refs = 0;
   uint64_t guest_page_faults = 0;
+  uint64_t cow_faults = 0;       // of them, resolved by copy-on-write (a write after a fork)
   uint64_t guest_pt_writes = 0;  // page-table entry writes by the guest kernel
   uint64_t shadow_faults = 0;
   uint64_t shadow_syncs = 0;     // out-of-sync shadow pages resynchronized
