@@ -11,6 +11,7 @@
 
 #include "calibrate/base_preset.hpp"
 #include "calibrate/calibration_fit.hpp"
+#include "calibrate/calibration_record.hpp"
 #include "calibrate/calibration_run.hpp"
 #include "calibrate/llc_shape.hpp"
 #include "calibrate/prediction.hpp"
@@ -228,6 +229,18 @@ TEST(CalibratePreset, CurveWithoutPlateausFailsNamingTheSeriesAndLevel) {
     const std::string what = e.what();
     EXPECT_NE(what.find("series caches"), std::string::npos) << what;
     EXPECT_NE(what.find("no plateau for L1D"), std::string::npos) << what;
+  }
+}
+
+TEST(CalibratePreset, AFailedFitKeepsEveryMeasuredSeries) {
+  const FitInputs in = inputs(false, true);
+  const nlohmann::ordered_json kept = failed_fit_record(in, "series caches: no plateau for L1D");
+  EXPECT_EQ(kept.at("error"), "series caches: no plateau for L1D");
+  const auto& series = kept.at("calibration").at("series");
+  ASSERT_EQ(series.size(), in.measured.series.size());
+  for (size_t i = 0; i < series.size(); ++i) {
+    EXPECT_EQ(series[i].at("name"), in.measured.series[i].plan.name);
+    EXPECT_EQ(series[i].at("points").size(), in.measured.series[i].points.size());
   }
 }
 

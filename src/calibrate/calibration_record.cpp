@@ -68,4 +68,11 @@ ordered_json calibration_record(const FitInputs& in, const RecordExtras& x) {
   return c;
 }
 
+ordered_json failed_fit_record(const FitInputs& in, const std::string& error) {
+  return {{"error", error},
+          {"note", "memvirt calibrate measured this machine but could not fit a preset; these "
+                   "are its measurements"},
+          {"calibration", calibration_record(in, RecordExtras{})}};
+}
+
 }  // namespace memvirt

@@ -19,6 +19,10 @@ struct RecordExtras {
 
 nlohmann::ordered_json calibration_record(const FitInputs& in, const RecordExtras& extras);
 
+// What a fit that failed leaves behind, so that the minutes of measuring are not lost: why it
+// failed and the calibration record of what was measured (every series, point by point).
+nlohmann::ordered_json failed_fit_record(const FitInputs& in, const std::string& error);
+
 // One series: its walks' kind and, per point, working set, steps, median ticks, cycles, the
 // fastest and slowest run, and (2 MiB pages) the MiB of data on huge pages.
 nlohmann::ordered_json series_record(const MeasuredSeries& s, double cycles_per_tick);

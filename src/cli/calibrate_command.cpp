@@ -12,6 +12,7 @@
 
 #include "calibrate/base_preset.hpp"
 #include "calibrate/calibration_fit.hpp"
+#include "calibrate/calibration_record.hpp"
 #include "calibrate/calibration_run.hpp"
 #include "calibrate/machine_structure.hpp"
 #include "calibrate/preset_file.hpp"
@@ -21,6 +22,7 @@
 #include "cli/run_inputs.hpp"
 #include "cli/validators.hpp"
 #include "kvm/host_cpu.hpp"
+#include "report/output_file.hpp"
 #include "text/message_quote.hpp"
 #include "timing/cpu_model.hpp"
 
@@ -182,6 +184,30 @@ void CalibrateCommand::validate() const {
 
 void CalibrateCommand::run() const { validate_ ? run_validate() : run_calibrate(); }
 
+namespace {
+
+// The fitted preset, checked; a fit that fails keeps the measurements beside `out` (as
+// NAME.failed.json) and says where before the error goes on.
+std::string fitted_preset_text(const FitInputs& in, const std::filesystem::path& out) {
+  try {
+    const FitOutcome fit = fit_preset(in);
+    for (const std::string& line : fit.report) fmt::print("{}\n", line);
+    std::string text = fit.preset.dump(2) + "\n";
+    parse_cpu_model(text, out.string());
+    return text;
+  } catch (const std::exception& e) {
+    std::filesystem::path kept = out;
+    kept.replace_extension(".failed.json");
+    write_file_atomically(kept, failed_fit_record(in, e.what()).dump(2) + "\n");
+    std::cout.flush();
+    fmt::print(stderr, "memvirt: calibrate: the fit failed; the measurements are kept in {}\n",
+               kept.string());
+    throw;
+  }
+}
+
+}  // namespace
+
 void CalibrateCommand::run_calibrate() const {
   const std::filesystem::path out =
       output_.empty() ? host_preset_path() : std::filesystem::path(output_);
@@ -206,10 +232,7 @@ void CalibrateCommand::run_calibrate() const {
   in.measured = measure_plan(plan, options, before, *progress);
   progress->close();
   in.date = now_iso8601();
-  const FitOutcome fit = fit_preset(in);
-  for (const std::string& line : fit.report) fmt::print("{}\n", line);
-  const std::string text = fit.preset.dump(2) + "\n";
-  parse_cpu_model(text, out.string());
+  const std::string text = fitted_preset_text(in, out);
   write_preset_file(out, text);
   fmt::print("wrote {}{}\n", out.string(),
              output_.empty() ? " (use it with --cpu host)"
