@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_inputs.hpp"
 #include "report/output_file.hpp"
 #include "report/signal_cleanup.hpp"
 #include "workload/trace/lackey_recorder.hpp"
@@ -30,8 +31,7 @@ instruction fetches, loads and stores, in order.)";
 
 // The files record must not overwrite: the program it runs, where named by path.
 std::vector<InputFile> record_inputs(const std::vector<std::string>& command) {
-  if (command.empty() || command.front().find('/') == std::string::npos) return {};
-  return {{command.front(), "the program to record"}};
+  return program_inputs(command, "the program to record");
 }
 
 // A signal that ends memvirt ends the recorded program too.

@@ -64,8 +64,8 @@ std::string command_text(const std::vector<std::string>& command) {
 
 std::vector<InputFile> run_inputs(const std::vector<std::string>& command, const std::string& cpu) {
   std::vector<InputFile> inputs = cpu_inputs(cpu);
-  if (command.front().find('/') != std::string::npos)
-    inputs.push_back({command.front(), "the program to run"});
+  for (InputFile& input : program_inputs(command, "the program to run"))
+    inputs.push_back(std::move(input));
   return inputs;
 }
 
@@ -81,6 +81,24 @@ std::string qemu_plugin_or_fail() {
         "install qemu-user), or record the program with `memvirt record --tracer lackey` and "
         "simulate the trace with `memvirt sim`");
   return *plugin;
+}
+
+// Runs the program under the tracer into `sink`, killed (with qemu) if memvirt is; true if
+// Ctrl-C (the caller's InterruptStop) stopped it, when what it did until then is simulated.
+bool trace_program(const std::vector<std::string>& command, const QemuTracer& tracer,
+                   TraceSink& sink) {
+  SignalCleanup stop_child;
+  const ChildWatch watch = [&stop_child](pid_t pid) {
+    stop_child = pid > 0 ? SignalCleanup::kill_process(pid) : SignalCleanup();
+    InterruptStop::watch(pid);
+  };
+  try {
+    record_with_qemu(command, tracer, sink, watch);
+  } catch (const std::exception&) {
+    if (!InterruptStop::requested()) throw;
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -121,25 +139,15 @@ void RunCommand::run() const {
 
   LiveSimulations sims(std::move(configs), spec);
   TeeSink tee(sims.sink(), writer ? &*writer : nullptr);
-  const InterruptStop interrupt;
-  SignalCleanup stop_child;
-  const ChildWatch watch = [&stop_child](pid_t pid) {
-    stop_child = pid > 0 ? SignalCleanup::kill_process(pid) : SignalCleanup();
-    InterruptStop::watch(pid);
-  };
+  // With the JSON on stdout, the program's own output goes to stderr.
+  const QemuTracer tracer{plugin, per_block_, json.to_stdout()};
   bool interrupted = false;
   std::vector<RunResult> runs;
   {
+    const InterruptStop interrupt;  // until the simulations end: a second Ctrl-C ends memvirt
     const LiveProgress progress([&sims] { return LiveCounts{sims.traced(), sims.simulated()}; },
                                 stderr);
-    try {
-      // With the JSON on stdout, the program's own output goes to stderr.
-      const QemuTracer tracer{plugin, per_block_, json.to_stdout()};
-      record_with_qemu(command_, tracer, tee, watch);
-    } catch (const std::exception&) {
-      if (!InterruptStop::requested()) throw;
-      interrupted = true;  // the program was killed: what it did until then is simulated
-    }
+    interrupted = trace_program(command_, tracer, tee);
     runs = sims.finish();
   }
   const uint64_t traced = sims.traced();

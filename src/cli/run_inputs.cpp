@@ -23,6 +23,12 @@ std::vector<InputFile> cpu_inputs(const std::string& cpu) {
   }
 }
 
+std::vector<InputFile> program_inputs(const std::vector<std::string>& command,
+                                      const std::string& role) {
+  if (command.empty() || command.front().find('/') == std::string::npos) return {};
+  return {{command.front(), role}};
+}
+
 std::vector<InputFile> simulation_inputs(const WorkloadSpec& spec, const std::string& cpu) {
   std::vector<InputFile> inputs = workload_inputs(spec);
   for (InputFile& input : cpu_inputs(cpu)) inputs.push_back(std::move(input));

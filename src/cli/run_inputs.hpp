@@ -14,7 +14,10 @@ std::vector<InputFile> workload_inputs(const WorkloadSpec& spec);
 // The preset file of --cpu: the host preset for "host", the path given; none for an embedded
 // preset or "none".
 std::vector<InputFile> cpu_inputs(const std::string& cpu);
-// Both of the above: what `sim` and `compare` read.
+// The program a command runs (`record`, `run`), where it is named by path: `role` says whose.
+std::vector<InputFile> program_inputs(const std::vector<std::string>& command,
+                                      const std::string& role);
+// Both of the first two: what `sim` and `compare` read.
 std::vector<InputFile> simulation_inputs(const WorkloadSpec& spec, const std::string& cpu);
 
 }  // namespace memvirt

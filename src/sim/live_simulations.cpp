@@ -26,7 +26,8 @@ LiveSimulations::LiveSimulations(std::vector<SimConfig> configs, const WorkloadS
       fan_(reader_count(configs_)),
       results_(configs_.size()),
       failures_(configs_.size()) {
-  for (size_t i = 0; i < reader_count(configs_); ++i) readers_.push_back(fan_.take_reader(i));
+  readers_.resize(reader_count(configs_));
+  for (size_t i = 0; i < readers_.size(); ++i) readers_[i] = fan_.take_reader(i);
   size_t first = 0;
   for (size_t i = 0; i < configs_.size(); ++i) {
     const size_t vms = static_cast<size_t>(workload_opens(configs_[i]));
@@ -73,7 +74,7 @@ std::vector<RunResult> LiveSimulations::finish() {
 
 uint64_t LiveSimulations::simulated() const {
   uint64_t slowest = UINT64_MAX;
-  for (size_t i = 0; i < reader_count(configs_); ++i) slowest = std::min(slowest, fan_.taken(i));
+  for (size_t i = 0; i < readers_.size(); ++i) slowest = std::min(slowest, fan_.taken(i));
   return slowest == UINT64_MAX ? 0 : slowest;
 }
 

@@ -52,4 +52,5 @@ class CycleLedger {
   std::array<uint64_t, kCycleCategoryCount> by_category_{};
   uint64_t total_ = 0;
 };
+
 }  // namespace memvirt

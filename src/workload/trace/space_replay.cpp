@@ -95,20 +95,13 @@ void SpaceReplay::map_range(uint32_t pid, uint64_t start, uint64_t end, uint8_t 
 // again in 4 KiB pages with its protection (its pages then fault again when next touched).
 void SpaceReplay::split_cut_pages(uint32_t pid, uint64_t start, uint64_t end,
                                   std::vector<Event>& out) {
-  Space& s = spaces_.at(pid);
   for (const uint64_t at : {start, end}) {
-    const Span* span = s.map.find(at);
+    const Span* span = spaces_.at(pid).map.find(at);
     if (span == nullptr || span->page == PageSize::k4K) continue;
     const uint64_t bytes = page_bytes(span->page);
     if (at % bytes == 0) continue;
-    const uint64_t page_start = at - at % bytes;
-    const uint8_t prot = span->prot;
-    out.push_back(make_munmap(pid, page_start, bytes));
-    s.map.remove(page_start, page_start + bytes);
-    Event map = make_mmap(pid, page_start, bytes, PageSize::k4K);
-    map.prot = prot;
-    s.map.add({page_start, page_start + bytes, prot, PageSize::k4K});
-    out.push_back(map);
+    const uint64_t page_start = at - at % bytes;  // the large page: aligned, so not cut again
+    map_range(pid, page_start, page_start + bytes, span->prot, PageSize::k4K, out);
   }
 }
 

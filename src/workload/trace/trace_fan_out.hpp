@@ -4,8 +4,8 @@
 // full, so memory stays bounded whatever the program's length and nothing is dropped; the wait
 // reaches the traced program through its pipe. A reader sees exactly the records and events
 // the recorder delivered, in its order, as a trace file of them would give them.
-#include <cstddef>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
