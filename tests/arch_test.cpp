@@ -6,6 +6,7 @@
 #include "arch/ept_entry.hpp"
 #include "arch/paging.hpp"
 #include "arch/pte.hpp"
+#include "arch/table_cursor.hpp"
 
 namespace memvirt {
 namespace {
@@ -81,11 +82,11 @@ TEST(ArchPte, FieldsSitAtTheirArchitecturalBits) {
 }
 
 TEST(ArchPte, LeafAtLevelOneOrLargeAtTwoAndThree) {
-  EXPECT_TRUE(pte_is_leaf(Pte(1), 1));
-  EXPECT_FALSE(pte_is_leaf(Pte(1), 2));
-  EXPECT_TRUE(pte_is_leaf(Pte().set_large(true), 2));
-  EXPECT_TRUE(pte_is_leaf(Pte().set_large(true), 3));
-  EXPECT_FALSE(pte_is_leaf(Pte().set_large(true), 4));
+  EXPECT_TRUE(is_leaf_entry(Pte(1), 1));
+  EXPECT_FALSE(is_leaf_entry(Pte(1), 2));
+  EXPECT_TRUE(is_leaf_entry(Pte().set_large(true), 2));
+  EXPECT_TRUE(is_leaf_entry(Pte().set_large(true), 3));
+  EXPECT_FALSE(is_leaf_entry(Pte().set_large(true), 4));
 }
 
 TEST(ArchEpt, FieldsSitAtTheirArchitecturalBits) {

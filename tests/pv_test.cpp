@@ -5,6 +5,7 @@
 #include <string>
 
 #include "arch/paging.hpp"
+#include "arch/table_cursor.hpp"
 #include "support/machines.hpp"
 #include "vmm/pv.hpp"
 
@@ -117,10 +118,10 @@ TEST(Pv, HardwareWalksMachineFramesWhileTheGuestReadsGuestPhysicalOnes) {
   EXPECT_EQ(out.hpa, composed(m, 0, GuestVirt(kBase + 0x2010)));
   // The leaf as the hardware reads it holds the machine frame; as the guest reads it, the
   // guest-physical one.
-  GuestPhys table = m.kernel().process(0).root;
-  for (int l = 4; l > 1; --l)
-    table = GuestPhys(m.hypervisor().read_entry(table + table_index(kBase, l) * 8u).frame());
-  const GuestPhys leaf = table + table_index(kBase + 0x2000, 1) * 8u;
+  const GuestPhys leaf =
+      table_cursor<Pte>(m.kernel().process(0).root, 4,
+                        [&](GuestPhys e) { return m.hypervisor().read_entry(e); })
+          .follow(kBase + 0x2000, 1, [](const auto& e) { return e.child(); });
   const Pte machine(m.memory().read(*m.hypervisor().host_of(leaf)));
   EXPECT_EQ(machine.frame(), out.hpa.align_down(4096).raw());
   EXPECT_EQ(m.hypervisor().read_entry(leaf).frame(),

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "arch/paging.hpp"
+#include "arch/table_cursor.hpp"
 #include "support/machines.hpp"
 #include "vmm/pv.hpp"
 #include "vmm/xen_vmm.hpp"
@@ -24,10 +25,8 @@ SimConfig xen_config(PagingMode mode, int vms) {
 // Guest-physical address of the entry for `va` at `level` in the tables rooted at `root`, read
 // through the guest's own view of them.
 GuestPhys entry_of(Hypervisor& h, GuestPhys root, int levels, GuestVirt va, int level) {
-  GuestPhys table = root;
-  for (int l = levels; l > level; --l)
-    table = GuestPhys(h.read_entry(table + table_index(va.raw(), l) * 8u).frame());
-  return table + table_index(va.raw(), level) * 8u;
+  return table_cursor<Pte>(root, levels, [&](GuestPhys e) { return h.read_entry(e); })
+      .follow(va.raw(), level, [](const auto& e) { return e.child(); });
 }
 
 Pte machine_leaf(HostPhys frame) {

@@ -54,8 +54,4 @@ class Pte {
   uint64_t raw_ = 0;
 };
 
-// An entry maps a page (rather than pointing to a table) at level 1, or with PS set at the PD and
-// PDPT levels.
-constexpr bool pte_is_leaf(Pte pte, int level) { return level == 1 || (pte.large() && level <= 3); }
-
 }  // namespace memvirt

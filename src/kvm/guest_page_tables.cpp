@@ -7,6 +7,7 @@
 
 #include "arch/paging.hpp"
 #include "arch/pte.hpp"
+#include "arch/table_cursor.hpp"
 
 namespace memvirt {
 namespace {
@@ -79,25 +80,18 @@ void GuestPageTables::map(GuestVirt va, GuestPhys pa, uint64_t bytes, PageSize s
   }
 }
 
-// One loop over levels, from the root down to the leaf level of `size`.
 void GuestPageTables::map_page(GuestVirt va, GuestPhys pa, PageSize size, MapFlags flags) {
-  GuestPhys table = root_;
-  for (int level = kLevels;; --level) {
-    const GuestPhys entry = table + 8 * uint64_t{table_index(va.raw(), level)};
-    const Pte pte(read(entry));
-    if (level == leaf_level(size)) {
-      if (pte.present()) {
-        throw std::invalid_argument(fmt::format("gVA {:#x} is already mapped", va.raw()));
-      }
-      write(entry, leaf_entry(pa, size, flags).raw());
-      return;
-    }
-    if (pte.present() && pte_is_leaf(pte, level)) {
+  const auto tree = table_cursor<Pte>(root_, kLevels, [this](GuestPhys e) { return Pte(read(e)); });
+  const GuestPhys entry = tree.ensure(va.raw(), leaf_level(size), [&](const auto& e) {
+    if (e.present())
       throw std::invalid_argument(fmt::format("gVA {:#x} is inside a larger page", va.raw()));
-    }
-    if (!pte.present()) write(entry, table_entry(allocate_table()).raw());
-    table = GuestPhys(Pte(read(entry)).frame());
-  }
+    const GuestPhys table = allocate_table();
+    write(e.at, table_entry(table).raw());
+    return table;
+  });
+  if (Pte(read(entry)).present())
+    throw std::invalid_argument(fmt::format("gVA {:#x} is already mapped", va.raw()));
+  write(entry, leaf_entry(pa, size, flags).raw());
 }
 
 }  // namespace memvirt

@@ -5,11 +5,10 @@
 #include "arch/ept_entry.hpp"
 #include "arch/paging.hpp"
 #include "arch/pte.hpp"
+#include "arch/table_cursor.hpp"
 
 namespace memvirt {
 namespace {
-
-bool is_leaf(int level, bool large_bit) { return level == 1 || (large_bit && level <= 3); }
 
 // Entries a successful walk used, to set their accessed bits afterwards.
 struct UsedEntries {
@@ -61,7 +60,7 @@ WalkResult walk_ia32e(HostMemory& mem, uint64_t root, int levels, const WalkRequ
   UsedEntries used;
   for (int level = start.level; level >= 1; --level) {
     HostPhys entry;
-    if (!locate(table + table_index(req.va, level) * 8u, level, entry)) return out;
+    if (!locate(entry_address(table, req.va, level), level, entry)) return out;
     out.refs.push({entry, static_cast<uint8_t>(level), Dimension::kGuest});
     const Pte pte(mem.read(entry));
     if (!pte.present()) {
@@ -80,7 +79,7 @@ WalkResult walk_ia32e(HostMemory& mem, uint64_t root, int levels, const WalkRequ
       out.fault_level = level;
       return out;
     }
-    if (is_leaf(level, pte.large())) {
+    if (is_leaf_entry(pte, level)) {
       out.guest_size = page_size_at_level(level);
       out.size = out.guest_size;
       out.perm = acc;
@@ -127,13 +126,13 @@ NestedTranslation walk_nested(HostMemory& mem, HostPhys ept_root, int ept_levels
   uint64_t table = start.table;
   Permissions acc = start.acc;
   for (int level = start.level; level >= 1; --level) {
-    const HostPhys entry(table + table_index(gpa.raw(), level) * 8u);
+    const HostPhys entry(entry_address(table, gpa.raw(), level));
     refs.push({entry, static_cast<uint8_t>(level), Dimension::kNested});
     EptEntry e(mem.read(entry));
     if (!e.present() || !e.readable()) return t;
     acc.writable &= e.writable();
     acc.executable &= e.executable();
-    const bool leaf = is_leaf(level, e.large());
+    const bool leaf = is_leaf_entry(e, level);
     if (update_ad) {
       EptEntry updated = e;
       updated.set_accessed(true);

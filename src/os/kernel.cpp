@@ -125,56 +125,33 @@ void Kernel::write(GuestPhys entry, Pte value) {
 }
 
 GuestPhys Kernel::ensure_entry(const Process& p, GuestVirt va, int level) {
-  GuestPhys table = p.root;
-  for (int l = config_.levels; l > level; --l) {
-    const GuestPhys e = table + table_index(va.raw(), l) * 8u;
-    const Pte pte = port_.read_entry(e);
-    if (pte.present()) {
-      assert(!pte_is_leaf(pte, l));
-      table = GuestPhys(pte.frame());
-      continue;
-    }
-    const GuestPhys t = allocate_table(l - 1);
-    write(e, Pte().set_present(true).set_writable(true).set_user(true).set_accessed(true).set_frame(
-                 t.raw()));
-    table = t;
-  }
-  return table + table_index(va.raw(), level) * 8u;
+  return tables(p).ensure(va.raw(), level, [&](const auto& e) {
+    assert(!e.present());
+    const GuestPhys t = allocate_table(e.level - 1);
+    write(e.at, Pte().set_present(true).set_writable(true).set_user(true).set_accessed(true)
+                    .set_frame(t.raw()));
+    return t;
+  });
 }
 
 bool Kernel::find_leaf(const Process& p, GuestVirt va, Leaf& out) {
-  GuestPhys table = p.root;
-  for (int l = config_.levels; l >= 1; --l) {
-    const GuestPhys e = table + table_index(va.raw(), l) * 8u;
-    const Pte pte = port_.read_entry(e);
-    if (!pte.present()) return false;
-    if (pte_is_leaf(pte, l)) {
-      out = Leaf{e, pte, l};
-      return true;
-    }
-    table = GuestPhys(pte.frame());
-  }
-  return false;
+  const auto e = tables(p).descend(va.raw());
+  if (!e.present()) return false;
+  out = Leaf{e.at, e.value, e.level};
+  return true;
 }
 
 std::optional<GuestMapping> Kernel::lookup(uint32_t pid, GuestVirt va) {
-  const Process& p = proc(pid);
-  GuestPhys table = p.root;
   Permissions acc{true, true, true};
-  for (int l = config_.levels; l >= 1; --l) {
-    const Pte pte = port_.read_entry(table + table_index(va.raw(), l) * 8u);
-    if (!pte.present()) return std::nullopt;
-    acc.writable &= pte.writable();
-    acc.user &= pte.user();
-    acc.executable &= !pte.no_execute();
-    if (pte_is_leaf(pte, l)) {
-      const PageSize size = page_size_at_level(l);
-      const uint64_t mask = page_bytes(size) - 1;
-      return GuestMapping{GuestPhys((pte.frame() & ~mask) | (va.raw() & mask)), size, acc};
-    }
-    table = GuestPhys(pte.frame());
-  }
-  return std::nullopt;
+  const auto e = tables(proc(pid)).descend(va.raw(), 1, [&](const auto& seen) {
+    acc.writable &= seen.value.writable();
+    acc.user &= seen.value.user();
+    acc.executable &= !seen.value.no_execute();
+  });
+  if (!e.present()) return std::nullopt;
+  const PageSize size = page_size_at_level(e.level);
+  const uint64_t mask = page_bytes(size) - 1;
+  return GuestMapping{GuestPhys((e.value.frame() & ~mask) | (va.raw() & mask)), size, acc};
 }
 
 Pte Kernel::make_leaf(const Vma& vma, GuestPhys frame, bool writable) const {

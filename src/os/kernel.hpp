@@ -14,6 +14,7 @@
 #include "arch/address.hpp"
 #include "arch/page_size.hpp"
 #include "arch/paging.hpp"
+#include "arch/table_cursor.hpp"
 #include "mmu/access.hpp"
 #include "os/frame_source.hpp"
 #include "os/paging_port.hpp"
@@ -137,33 +138,21 @@ class Kernel {
   void notify_invalidate(const Process& p, GuestVirt va, int level) {
     if (invalidate_hook_) invalidate_hook_(p.pid, va, level_span(level));
   }
+  // The process's tree, read through the port.
+  auto tables(const Process& p) {
+    return table_cursor<Pte>(p.root, config_.levels,
+                             [this](GuestPhys e) { return port_.read_entry(e); });
+  }
   // Calls fn(leaf, va) for every present leaf overlapping [start, end).
   template <typename Fn>
   void for_each_leaf(const Process& p, GuestVirt start, GuestVirt end, Fn&& fn) {
-    visit_leaves(p.root, config_.levels, 0, start.raw(), end.raw(), fn);
+    tables(p).visit(
+        start.raw(), end.raw(),
+        [&](const auto& e, uint64_t base) { fn(Leaf{e.at, e.value, e.level}, GuestVirt(base)); },
+        [](const auto&, uint64_t) {});
   }
-  template <typename Fn>
-  void visit_leaves(GuestPhys table, int level, uint64_t base, uint64_t start, uint64_t end,
-                    Fn& fn) {
-    const uint64_t span = level_span(level);
-    for (unsigned i = 0; i < kEntriesPerTable; ++i) {
-      const uint64_t lo = base + i * span;
-      if (lo + span <= start || lo >= end) continue;
-      const GuestPhys e = table + i * 8u;
-      const Pte pte = port_.read_entry(e);
-      if (!pte.present()) continue;
-      if (pte_is_leaf(pte, level)) {
-        fn(Leaf{e, pte, level}, GuestVirt(lo));
-      } else {
-        visit_leaves(GuestPhys(pte.frame()), level - 1, lo, start, end, fn);
-      }
-    }
-  }
-  // Frees every table below `table` left empty in [start, end); true if `table` is now empty.
-  bool prune(GuestPhys table, int level, uint64_t base, uint64_t start, uint64_t end);
-  void prune_tables(Process& p, GuestVirt start, GuestVirt end) {
-    prune(p.root, config_.levels, 0, start.raw(), end.raw());
-  }
+  // Frees every table left empty in [start, end) (the root stays).
+  void prune_tables(Process& p, GuestVirt start, GuestVirt end);
   // After p's translations of `pages` changed: INVLPG each (one flush past a ceiling) on every
   // CPU that may cache them, with an IPI to each CPU but this one.
   void invalidate_pages(Process& p, const std::vector<GuestVirt>& pages);

@@ -131,21 +131,17 @@ void Kernel::release_frame(GuestPhys frame, PageSize size) {
   stats_.data_bytes -= page_bytes(size);
 }
 
-bool Kernel::prune(GuestPhys table, int level, uint64_t base, uint64_t start, uint64_t end) {
-  const uint64_t span = level_span(level);
-  for (unsigned i = 0; i < kEntriesPerTable && level > 1; ++i) {
-    const uint64_t lo = base + i * span;
-    if (lo + span <= start || lo >= end) continue;
-    const GuestPhys e = table + i * 8u;
-    const Pte pte = port_.read_entry(e);
-    if (!pte.present() || pte_is_leaf(pte, level)) continue;
-    const GuestPhys child(pte.frame());
-    if (prune(child, level - 1, lo, start, end)) {
-      write(e, Pte());
-      free_table(child, level - 1);
-    }
-  }
-  return table_use_.count(table.raw()) == 0;
+void Kernel::prune_tables(Process& p, GuestVirt start, GuestVirt end) {
+  // Post-order: a table is freed once the tables below it are, and level-1 tables hold only
+  // leaves, so they are never read.
+  tables(p).visit(
+      start.raw(), end.raw(), [](const auto&, uint64_t) {},
+      [&](const auto& e, uint64_t) {
+        if (table_use_.count(e.child().raw())) return;
+        write(e.at, Pte());
+        free_table(e.child(), e.level - 1);
+      },
+      2);
 }
 
 }  // namespace memvirt

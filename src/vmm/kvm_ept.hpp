@@ -4,6 +4,8 @@
 // host huge page becomes a huge EPT leaf), and zapped when the host mapping changes.
 #include <cstdint>
 
+#include "arch/ept_entry.hpp"
+#include "arch/table_cursor.hpp"
 #include "memory/host_memory.hpp"
 
 namespace memvirt {
@@ -23,7 +25,10 @@ class KvmEpt {
   uint64_t zap(GuestPhys start, uint64_t bytes);
 
  private:
-  uint64_t zap_in(HostPhys table, int level, uint64_t base, uint64_t start, uint64_t end);
+  // The subtree at `table` of `level`, read from host memory.
+  auto tree(HostPhys table, int level) const {
+    return table_cursor<EptEntry>(table, level, [this](HostPhys e) { return EptEntry(mem_.read(e)); });
+  }
   void free_tree(HostPhys table, int level);
   // Clears `entry` at `level`, freeing the tables below it.
   void clear(HostPhys entry, int level);

@@ -4,6 +4,7 @@
 
 #include "arch/ept_entry.hpp"
 #include "arch/paging.hpp"
+#include "arch/table_cursor.hpp"
 #include "mmu/walker.hpp"
 
 namespace memvirt {
@@ -30,20 +31,13 @@ std::optional<HostPhys> P2mDomain::lookup(GuestPhys gpa) const {
 }
 
 HostPhys P2mDomain::populate(GuestPhys gpa) {
-  const int leaf = leaf_level(config_.backing);
-  HostPhys table = root_;
-  for (int level = config_.levels; level > leaf; --level) {
-    const HostPhys e = table + table_index(gpa.raw(), level) * 8u;
-    const EptEntry entry(mem_.read(e));
-    if (entry.present()) {
-      table = HostPhys(entry.frame());
-      continue;
-    }
+  const auto tree =
+      table_cursor<EptEntry>(root_, config_.levels, [this](HostPhys e) { return EptEntry(mem_.read(e)); });
+  const HostPhys e = tree.ensure(gpa.raw(), leaf_level(config_.backing), [&](const auto& missing) {
     const HostPhys child = mem_.allocate(PageSize::k4K, config_.table_role);
-    mem_.write(e, table_entry(child).raw());
-    table = child;
-  }
-  const HostPhys e = table + table_index(gpa.raw(), leaf) * 8u;
+    mem_.write(missing.at, table_entry(child).raw());
+    return child;
+  });
   EptEntry entry(mem_.read(e));
   if (!entry.present()) {
     const HostPhys frame = allocate_backing();

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "arch/paging.hpp"
+#include "arch/table_cursor.hpp"
 
 namespace memvirt {
 
@@ -49,7 +50,7 @@ Pte Pv::to_machine(GuestPhys entry, Pte value) {
   const GuestPhys frame(value.frame());
   const HostPhys machine = machine_of(frame);
   const auto level = table_level_.find(entry.align_down(kTableBytes).raw());
-  if (level != table_level_.end() && pte_is_leaf(value, level->second)) {
+  if (level != table_level_.end() && is_leaf_entry(value, level->second)) {
     // A machine leaf maps contiguous machine memory: the backing must be at least as large.
     const PageSize page = page_size_at_level(level->second);
     if (page_bytes(page) > page_bytes(domain_->backing_size(frame)))

@@ -58,13 +58,17 @@ HostPhys Shadow::new_shadow_page(GuestPhys guest_table, int level, bool direct) 
 }
 
 void Shadow::free_shadow_tree(HostPhys page) {
+  // Post-order: each page goes after the pages below it; level-1 pages hold only leaves.
+  shadow_tree(page, pages_.at(page.raw()).level)
+      .visit(0, kEveryAddress, [](const auto&, uint64_t) {},
+             [&](const auto& e, uint64_t) { release_shadow_page(e.child()); }, 2);
+  release_shadow_page(page);
+}
+
+void Shadow::release_shadow_page(HostPhys page) {
   const auto it = pages_.find(page.raw());
   assert(it != pages_.end());
   const ShadowPage sp = it->second;
-  for (unsigned i = 0; i < kEntriesPerTable && sp.level > 1; ++i) {
-    const Pte e(mem_.read(page + i * 8u));
-    if (e.present() && !pte_is_leaf(e, sp.level)) free_shadow_tree(HostPhys(e.frame()));
-  }
   if (!sp.direct) {
     auto& list = shadowed_[sp.guest_table.raw()];
     list.erase(std::find(list.begin(), list.end(), page));
@@ -79,7 +83,7 @@ void Shadow::zap(HostPhys page, unsigned index) {
   const HostPhys entry = page + index * 8u;
   const Pte e(mem_.read(entry));
   if (!e.present()) return;
-  if (!pte_is_leaf(e, pages_.at(page.raw()).level)) free_shadow_tree(HostPhys(e.frame()));
+  if (!is_leaf_entry(e, pages_.at(page.raw()).level)) free_shadow_tree(HostPhys(e.frame()));
   mem_.write(entry, 0);
   ++stats_.shadow_zaps;
 }
@@ -100,7 +104,7 @@ void Shadow::host_invalidated(GuestPhys start, uint64_t bytes) {
     for (unsigned i = 0; i < kEntriesPerTable; ++i) {
       const HostPhys entry = HostPhys(raw) + i * 8u;
       const Pte e(mem_.read(entry));
-      if (!e.present() || !pte_is_leaf(e, sp.level)) continue;
+      if (!e.present() || !is_leaf_entry(e, sp.level)) continue;
       for (const auto& [lo, hi] : frames) {
         if (e.frame() >= hi || e.frame() + span <= lo) continue;
         mem_.write(entry, 0);

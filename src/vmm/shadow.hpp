@@ -13,6 +13,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "arch/pte.hpp"
+#include "arch/table_cursor.hpp"
 #include "vmm/hypervisor.hpp"
 
 namespace memvirt {
@@ -44,13 +46,21 @@ class Shadow final : public Hypervisor {
     bool direct = false;    // maps part of a guest large page in smaller host pages
   };
 
+  // The shadow subtree at `page` of `level`, read from host memory.
+  auto shadow_tree(HostPhys page, int level) const {
+    return table_cursor<Pte>(page, level, [this](HostPhys e) { return Pte(mem_.read(e)); });
+  }
   HostPhys new_shadow_page(GuestPhys guest_table, int level, bool direct);
+  // Frees `page` and every shadow page below it.
   void free_shadow_tree(HostPhys page);
+  // Forgets the shadow page `page` and gives its frame back.
+  void release_shadow_page(HostPhys page);
   void zap(HostPhys page, unsigned index);
   HostPhys shadow_root_for(GuestPhys guest_root);
   // Fills the shadow path for `va` from the guest's tables; false if the guest itself faults.
   bool sync(GuestPhys guest_root, GuestVirt va, AccessType type);
-  HostPhys shadow_child(HostPhys entry, GuestPhys guest_table, int level, bool direct);
+  // The shadow table below `entry` (of a table at `level`), made if there is none.
+  HostPhys shadow_child(const TableEntry<HostPhys, Pte>& entry, GuestPhys guest_table, bool direct);
   // The domain's backing of [start, start + bytes) changed (KVM: host munmap or migration):
   // drop every shadow leaf that maps the host frames it had.
   void host_invalidated(GuestPhys start, uint64_t bytes);

@@ -17,12 +17,12 @@ FaultAction Shadow::handle_fault(int cpu, GuestVirt va, AccessType type, const W
   return FaultAction::kRetry;
 }
 
-HostPhys Shadow::shadow_child(HostPhys entry, GuestPhys guest_table, int level, bool direct) {
-  const Pte e(mem_.read(entry));
-  if (e.present()) return HostPhys(e.frame());
-  const HostPhys child = new_shadow_page(guest_table, level, direct);
-  mem_.write(entry, Pte().set_present(true).set_writable(true).set_user(true).set_accessed(true)
-                        .set_frame(child.raw()).raw());
+HostPhys Shadow::shadow_child(const TableEntry<HostPhys, Pte>& entry, GuestPhys guest_table,
+                              bool direct) {
+  if (entry.present()) return entry.child();
+  const HostPhys child = new_shadow_page(guest_table, entry.level - 1, direct);
+  mem_.write(entry.at, Pte().set_present(true).set_writable(true).set_user(true).set_accessed(true)
+                           .set_frame(child.raw()).raw());
   return child;
 }
 
@@ -41,17 +41,15 @@ bool Shadow::sync(GuestPhys guest_root, GuestVirt va, AccessType type) {
 
   const PageSize size = std::min(g.guest_size, domain_->backing_size(g.gpa));
   const int guest_leaf = leaf_level(g.guest_size);
-  HostPhys page = shadow_root_for(guest_root);
+  // The guest's table beside each shadow table on the way down; below the guest's leaf, the
+  // shadow pages map parts of its large page directly.
   GuestPhys guest_table = guest_root;
-  for (int level = config_.levels; level > leaf_level(size); --level) {
-    const HostPhys entry = page + table_index(va.raw(), level) * 8u;
-    if (level > guest_leaf) {
-      guest_table = GuestPhys(read_entry(guest_table + table_index(va.raw(), level) * 8u).frame());
-      page = shadow_child(entry, guest_table, level - 1, false);
-    } else {  // a guest large page backed by smaller host frames
-      page = shadow_child(entry, GuestPhys(), level - 1, true);
-    }
-  }
+  const HostPhys entry = shadow_tree(shadow_root_for(guest_root), config_.levels)
+      .follow(va.raw(), leaf_level(size), [&](const auto& e) {
+        if (e.level <= guest_leaf) return shadow_child(e, GuestPhys(), true);
+        guest_table = GuestPhys(read_entry(entry_address(guest_table, va.raw(), e.level)).frame());
+        return shadow_child(e, guest_table, false);
+      });
   const GuestPhys frame = g.gpa.align_down(page_bytes(size));
   // Until the guest's dirty bit is set, a write must fault so the VMM can set it; and a guest
   // page-table page is never writable through the shadow.
@@ -66,7 +64,7 @@ bool Shadow::sync(GuestPhys guest_root, GuestVirt va, AccessType type) {
                        .set_accessed(true)
                        .set_dirty(writable)
                        .set_frame(domain_->populate(frame).raw());
-  mem_.write(page + table_index(va.raw(), leaf_level(size)) * 8u, leaf.raw());
+  mem_.write(entry, leaf.raw());
   return true;
 }
 

@@ -43,12 +43,9 @@ void Shadow::resync_address(int cpu, GuestVirt va) {
   if (unsync_.empty()) return;
   const auto root = roots_.find(vcpu_state_[static_cast<size_t>(cpu)].guest_root.raw());
   if (root == roots_.end()) return;
-  HostPhys page = root->second;
-  for (int level = config_.levels; level > 1; --level) {
-    const Pte e(mem_.read(page + table_index(va.raw(), level) * 8u));
-    if (!e.present() || pte_is_leaf(e, level)) return;
-    page = HostPhys(e.frame());
-  }
+  const auto e = shadow_tree(root->second, config_.levels).descend(va.raw(), 2);
+  if (e.level != 2 || !e.table()) return;
+  const HostPhys page = e.child();
   const ShadowPage& sp = pages_.at(page.raw());
   if (sp.direct || !unsync_.count(sp.guest_table.raw())) return;
   resync_entry(page, sp, table_index(va.raw(), 1));
