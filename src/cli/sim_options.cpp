@@ -8,6 +8,7 @@
 #include "cli/validators.hpp"
 #include "sim/footprint.hpp"
 #include "sim/warmup.hpp"
+#include "vmm/paging_modes.hpp"
 
 namespace memvirt {
 
@@ -102,12 +103,13 @@ SimConfig SimOptions::config_for(PagingMode mode) const {
   c.seed = seed_;
   c.frames = *parse_frame_placement(frames_);
   c.model = *parse_vmm_model(model_);
-  // Paravirtual paging is Xen's: unless the user asked for a model, pv rows run under Xen.
-  if (mode == PagingMode::kPv && model_option_->count() == 0) c.model = VmmModel::kXen;
+  // A mode that belongs to one VMM (pv is Xen's) runs under it unless the user asked for a model.
+  if (const auto implied = paging_mode_spec(mode).implied_model; implied && model_option_->count() == 0)
+    c.model = *implied;
   c.tlb_tag = *parse_tlb_tagging(tlb_tag_);
   c.pv_batch = pv_batch_;
   c.shadow_unsync = shadow_unsync_;
-  c.vms = mode == PagingMode::kNative ? 1 : vms_;  // native runs no VMs
+  c.vms = mode_runs_vms(mode) ? vms_ : 1;  // native runs no VMs
   c.vcpus = vcpus_;
   c.warmup = parse_warmup(warmup_);
   if (cpu_ != "none") {

@@ -14,6 +14,7 @@
 #include "sim/warmup.hpp"
 #include "text/message_quote.hpp"
 #include "workload/spec.hpp"
+#include "vmm/paging_modes.hpp"
 
 namespace memvirt {
 namespace {
@@ -49,7 +50,7 @@ PagingMode parse_one_mode(std::string_view item, const std::vector<PagingMode>& 
   const std::optional<PagingMode> mode = parse_paging_mode(item);
   if (!mode) {
     throw std::invalid_argument(fmt::format(
-        "unknown paging mode {} (expected native, shadow, pv or nested)", message_quote(item)));
+        "unknown paging mode {} (expected {})", message_quote(item), paging_mode_choices()));
   }
   if (std::find(seen.begin(), seen.end(), *mode) != seen.end())
     throw std::invalid_argument(
@@ -97,7 +98,10 @@ uint64_t parse_seed(std::string_view text) {
 CLI::Validator mode_list_validator() { return parser_validator(parse_mode_list, "modes"); }
 
 CLI::Option* add_mode_option(CLI::App& app, std::string& modes, const std::string& what) {
-  return app.add_option("--mode", modes, "Comma-separated paging modes " + what)
+  std::string help = "Comma-separated paging modes " + what + ":";
+  for (const PagingModeSpec* m : paging_modes())
+    help += fmt::format("\n  {}: {}", m->name, m->help);
+  return app.add_option("--mode", modes, help)
       ->type_name("MODES")
       ->check(mode_list_validator())
       ->capture_default_str();

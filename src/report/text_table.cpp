@@ -1,4 +1,5 @@
 #include "report/text_table.hpp"
+#include "vmm/paging_modes.hpp"
 
 #include <fmt/format.h>
 
@@ -102,10 +103,10 @@ std::string ratio(uint64_t num, uint64_t den, double scale = 1.0) {
 
 std::string kib(uint64_t bytes) { return with_thousands((bytes + 1023) / 1024); }
 
-// Native mode has no host page size of its own; the others show "guest/host" (e.g. 4k/2m).
+// A mode without VMs has no host page size of its own; the others show "guest/host" (e.g. 4k/2m).
 std::string pages(const SimConfig& c) {
   std::string text(page_size_name(c.page));
-  if (c.mode != PagingMode::kNative) text += "/" + std::string(page_size_name(c.nested_page));
+  if (mode_runs_vms(c.mode)) text += "/" + std::string(page_size_name(c.nested_page));
   return text;
 }
 

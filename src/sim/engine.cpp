@@ -7,6 +7,7 @@
 #include "sim/counted_part.hpp"
 #include "sim/warmup.hpp"
 #include "sim/footprint.hpp"
+#include "vmm/paging_modes.hpp"
 
 namespace memvirt {
 namespace {
@@ -120,7 +121,7 @@ uint64_t run_spec(Machine& machine, const WorkloadSpec& spec,
   const SimConfig& config = machine.config();
   const WarmupPlan plan = plan_warmup(spec, config.page, config.warmup);
   std::vector<std::unique_ptr<Workload>> workloads;
-  const int vms = config.mode == PagingMode::kNative ? 1 : config.vms;
+  const int vms = mode_runs_vms(config.mode) ? config.vms : 1;
   for (int vm = 0; vm < vms; ++vm) {
     const WorkloadContext ctx{config.page, config.seed};
     workloads.push_back(instance ? instance(vm, ctx) : make_warm_workload(spec, ctx, plan));

@@ -1,4 +1,5 @@
 #include "sim/footprint.hpp"
+#include "vmm/paging_modes.hpp"
 
 #include <fmt/format.h>
 
@@ -13,7 +14,7 @@ namespace memvirt {
 void check_footprint(const SimConfig& config, const WorkloadSpec& spec) {
   const uint64_t bytes = working_set_bytes(spec);
   if (bytes <= config.guest_memory) return;
-  const char* whose = config.mode == PagingMode::kNative ? "the machine's" : "each VM's";
+  const char* whose = mode_runs_vms(config.mode) ? "each VM's" : "the machine's";
   throw std::invalid_argument(fmt::format(
       "workload {} maps {} at one time, more than {} memory ({}): it would run out of frames "
       "partway; use a smaller working set",
@@ -42,7 +43,7 @@ void check_trace_reads(const WorkloadSpec& spec, uint64_t opens) {
 }
 
 uint64_t workload_opens(const SimConfig& config) {
-  return config.mode == PagingMode::kNative ? 1 : static_cast<uint64_t>(config.vms);
+  return mode_runs_vms(config.mode) ? static_cast<uint64_t>(config.vms) : 1;
 }
 
 }  // namespace memvirt

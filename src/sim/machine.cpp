@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "sim/footprint.hpp"
+#include "vmm/paging_modes.hpp"
 
 namespace memvirt {
 namespace {
@@ -27,17 +28,10 @@ AccessType access_type(EventKind k) {
 void check_sim_config(const SimConfig& c) {
   if (c.vms < 1 || c.vms > 64) throw std::invalid_argument("VMs must be 1 to 64");
   if (c.vcpus < 1 || c.vcpus > 64) throw std::invalid_argument("vCPUs must be 1 to 64");
-  if (c.mode == PagingMode::kNative && c.vms > 1)
-    throw std::invalid_argument("native mode runs no VMs: use one VM");
-  if (c.mode == PagingMode::kNative && c.guest_memory > c.host_memory)
-    throw std::invalid_argument("native mode: guest memory exceeds host memory");
   if (c.pv_batch < 1) throw std::invalid_argument("the PV batch must be at least 1");
-  if (c.mode == PagingMode::kPv && c.model != VmmModel::kXen)
-    throw std::invalid_argument("pv mode is Xen's paravirtual paging: it needs --model xen");
-  if (c.mode == PagingMode::kPv && page_bytes(c.page) > page_bytes(c.nested_page))
-    throw std::invalid_argument(fmt::format(
-        "pv mode: guest tables map machine frames, so --page {} needs --nested-page {} or larger",
-        page_size_name(c.page), page_size_name(c.page)));
+  const PagingModeSpec& mode = paging_mode_spec(c.mode);
+  if (mode.check)
+    mode.check(ModeRequest{c.vms, c.guest_memory, c.host_memory, c.model, c.page, c.nested_page});
 }
 
 Machine::~Machine() { mem_.retire(); }
@@ -53,7 +47,7 @@ Machine::Machine(const SimConfig& config) : config_(config), mem_(HostMemoryConf
     cpu->caches.placement_seed = config.seed;
   }
   for (int i = 0; i < config.vcpus; ++i) cpus_.emplace_back(mem_, config.tlb, cpu ? &*cpu : nullptr);
-  if (config.mode == PagingMode::kNative) {
+  if (!paging_mode_spec(config.mode).runs_vms) {
     add_guest(0);
   } else {
     host_ = make_vmm_host(VmmHostConfig{config.model, config.mode, config.nested_page,

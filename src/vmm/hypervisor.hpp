@@ -20,16 +20,8 @@ namespace memvirt {
 
 enum class PagingMode : uint8_t { kNative, kShadow, kPv, kNested };
 
-constexpr std::string_view paging_mode_name(PagingMode m) {
-  switch (m) {
-    case PagingMode::kNative: return "native";
-    case PagingMode::kShadow: return "shadow";
-    case PagingMode::kPv: return "pv";
-    case PagingMode::kNested: return "nested";
-  }
-  return "?";
-}
-
+// The names and the factory read the registry (vmm/paging_modes.hpp).
+std::string_view paging_mode_name(PagingMode m);
 std::optional<PagingMode> parse_paging_mode(std::string_view text);
 
 // What becomes of a translation fault.

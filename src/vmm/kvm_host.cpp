@@ -1,4 +1,5 @@
 #include "vmm/kvm_host.hpp"
+#include "vmm/paging_modes.hpp"
 
 #include <stdexcept>
 
@@ -46,7 +47,7 @@ void KvmHost::release(uint32_t vmm_pid) {
 
 KvmDomain::KvmDomain(KvmHost& host, uint16_t vm, uint32_t vmm_pid, Memslot slot)
     : Domain(vm), host_(host), pid_(vmm_pid), slot_(slot) {
-  if (host.config().mode == PagingMode::kNested)
+  if (paging_mode_spec(host.config().mode).hardware_walks_p2m)
     ept_ = std::make_unique<KvmEpt>(host.memory(), host.config().levels);
 }
 

@@ -1,5 +1,7 @@
 #include "vmm/nested.hpp"
 
+#include "vmm/paging_modes.hpp"
+
 namespace memvirt {
 
 Nested::Nested(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus,
@@ -37,5 +39,29 @@ FaultAction Nested::handle_fault(int cpu, GuestVirt, AccessType, const WalkResul
   }
   return FaultAction::kGuestFault;  // delivered to the guest without an exit
 }
+
+}  // namespace memvirt
+
+namespace memvirt {
+namespace {
+
+std::unique_ptr<Hypervisor> make_nested(const HypervisorConfig& config, HostMemory& mem,
+                                        std::vector<Mmu>& cpus, Domain* domain) {
+  return std::make_unique<Nested>(config, mem, cpus, *domain);
+}
+
+}  // namespace
+
+extern const PagingModeSpec kNestedMode{
+    .mode = PagingMode::kNested,
+    .name = "nested",
+    .help = "EPT/NPT: the hardware walks the guest's tables and the VMM's nested tables, in two "
+            "dimensions",
+    .runs_vms = true,
+    .hardware_walks_p2m = true,
+    .implied_model = std::nullopt,
+    .check = nullptr,
+    .make = make_nested,
+};
 
 }  // namespace memvirt

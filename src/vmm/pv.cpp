@@ -7,6 +7,7 @@
 
 #include "arch/paging.hpp"
 #include "arch/table_cursor.hpp"
+#include "vmm/paging_modes.hpp"
 
 namespace memvirt {
 
@@ -157,5 +158,38 @@ FaultAction Pv::handle_fault(int, GuestVirt, AccessType, const WalkResult&) {
   ++pv_.fault_bounces;
   return FaultAction::kGuestFault;
 }
+
+}  // namespace memvirt
+
+namespace memvirt {
+namespace {
+
+void check_pv(const ModeRequest& r) {
+  if (r.model != VmmModel::kXen)
+    throw std::invalid_argument("pv mode is Xen's paravirtual paging: it needs --model xen");
+  if (page_bytes(r.page) > page_bytes(r.nested_page))
+    throw std::invalid_argument(fmt::format(
+        "pv mode: guest tables map machine frames, so --page {} needs --nested-page {} or larger",
+        page_size_name(r.page), page_size_name(r.page)));
+}
+
+std::unique_ptr<Hypervisor> make_pv(const HypervisorConfig& config, HostMemory& mem,
+                                    std::vector<Mmu>& cpus, Domain* domain) {
+  return std::make_unique<Pv>(config, mem, cpus, *domain);
+}
+
+}  // namespace
+
+extern const PagingModeSpec kPvMode{
+    .mode = PagingMode::kPv,
+    .name = "pv",
+    .help = "Xen's paravirtual paging: the guest's tables hold machine frames, and it updates "
+            "them by hypercall",
+    .runs_vms = true,
+    .hardware_walks_p2m = false,
+    .implied_model = VmmModel::kXen,
+    .check = check_pv,
+    .make = make_pv,
+};
 
 }  // namespace memvirt

@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "arch/paging.hpp"
+#include "vmm/paging_modes.hpp"
 
 namespace memvirt {
 
@@ -133,5 +134,29 @@ MmuState Shadow::translation_for(GuestPhys root) {
   s.guest_root = root;  // kept so that a shadow fault knows which guest tables to read
   return s;
 }
+
+}  // namespace memvirt
+
+namespace memvirt {
+namespace {
+
+std::unique_ptr<Hypervisor> make_shadow(const HypervisorConfig& config, HostMemory& mem,
+                                        std::vector<Mmu>& cpus, Domain* domain) {
+  return std::make_unique<Shadow>(config, mem, cpus, *domain);
+}
+
+}  // namespace
+
+extern const PagingModeSpec kShadowMode{
+    .mode = PagingMode::kShadow,
+    .name = "shadow",
+    .help = "the VMM keeps shadow tables that the hardware walks in one dimension; guest table "
+            "writes and TLB control trap",
+    .runs_vms = true,
+    .hardware_walks_p2m = false,
+    .implied_model = std::nullopt,
+    .check = nullptr,
+    .make = make_shadow,
+};
 
 }  // namespace memvirt

@@ -1,4 +1,5 @@
 #include "vmm/xen_vmm.hpp"
+#include "vmm/paging_modes.hpp"
 
 namespace memvirt {
 
@@ -22,9 +23,10 @@ XenVmm::XenVmm(const VmmHostConfig& config, HostMemory& mem)
     : config_(config), mem_(mem), owners_(config.backing) {}
 
 std::unique_ptr<Domain> XenVmm::create_domain(uint16_t vm) {
-  // Under nested paging the p2m is the EPT the hardware walks; otherwise only Xen reads it.
-  const FrameRole role =
-      config_.mode == PagingMode::kNested ? FrameRole::kNestedPageTable : FrameRole::kP2m;
+  // Where the hardware walks the p2m it is the EPT; otherwise only Xen reads it.
+  const FrameRole role = paging_mode_spec(config_.mode).hardware_walks_p2m
+                             ? FrameRole::kNestedPageTable
+                             : FrameRole::kP2m;
   auto d = std::make_unique<XenDomain>(
       mem_, P2mDomainConfig{vm, config_.backing, config_.levels, role}, owners_);
   // The domain builder gives every domain its start-of-day memory before it runs: the first
