@@ -85,6 +85,30 @@ TEST(TimingPreset, AMissingFieldIsRefusedByName) {
             "CPU preset my.json: field 'caches.l2.latency_cycles' is missing");
 }
 
+TEST(TimingPreset, AnOptionalStructureLeftOutIsAbsent) {
+  const CpuModel full = parse_cpu_model(zen3_with([](auto&) {}), "zen3");
+  ASSERT_GT(full.nested_tlb.sets, 0u);
+  ASSERT_GT(full.tlb.l2[0].sets, 0u);
+  const CpuModel m = parse_cpu_model(zen3_with([](auto& j) {
+                                       j["walk"].erase("nested_tlb");
+                                       j["walk"].erase("nested_pwc");
+                                       j["walk"]["pwc"].erase("pml4e");
+                                       j["tlb"].erase("l2");
+                                     }),
+                                     "my.json");
+  EXPECT_EQ(m.nested_tlb.sets, 0u);
+  for (int level = 2; level <= 4; ++level) EXPECT_EQ(m.nested_psc.level[level].sets, 0u);
+  EXPECT_EQ(m.psc.level[4].sets, 0u);
+  EXPECT_EQ(m.psc.level[2].sets, full.psc.level[2].sets);
+  for (const auto& g : m.tlb.l2) EXPECT_EQ(g.sets, 0u);
+  // A structure that is there must still be whole.
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["walk"]["nested_tlb"].erase("ways"); })),
+            "CPU preset my.json: field 'walk.nested_tlb.ways' is missing");
+  // The L1 TLB is no option.
+  EXPECT_EQ(refusal(zen3_with([](auto& j) { j["tlb"]["l1"].erase("4k"); })),
+            "CPU preset my.json: field 'tlb.l1.4k.entries' is missing");
+}
+
 TEST(TimingPreset, ANegativeFieldIsRefusedByName) {
   EXPECT_EQ(refusal(zen3_with([](auto& j) { j["virt"]["vm_exit_entry_cycles"] = -5; })),
             "CPU preset my.json: field 'virt.vm_exit_entry_cycles' must not be negative");

@@ -30,6 +30,15 @@ class PresetReader {
     }
     return *node;
   }
+  bool has(const std::string& path) const {
+    const json* node = &root_;
+    std::istringstream parts(path);
+    for (std::string part; std::getline(parts, part, '.');) {
+      if (!node->is_object() || !node->contains(part)) return false;
+      node = &(*node)[part];
+    }
+    return true;
+  }
   double number(const std::string& path) const {
     const json& v = at(path);
     if (!v.is_number()) fail(path, "must be a number");
@@ -81,9 +90,12 @@ void check_ways(const PresetReader& r, const std::string& path, uint32_t ways,
     r.fail(path, "must be a power of two for \"plru\" replacement");
 }
 
-// {entries, ways} as sets x ways; zero entries (with `optional`) means no such structure.
+// {entries, ways} as sets x ways. An optional structure (an L2 TLB, a paging-structure cache, a
+// nested TLB) that the preset leaves out, or gives zero entries, is absent: a preset names only
+// the structures its machine has, and a structure added to the model later needs no edit of it.
 SetAssocGeometry geometry(const PresetReader& r, const std::string& path, bool optional,
                           ReplacementKind kind) {
+  if (optional && !r.has(path)) return {0, 0, kind};
   const uint32_t entries = r.count(path + ".entries", kMaxEntries);
   const uint32_t ways = r.count(path + ".ways", kMaxWays);
   if (entries == 0 && optional) return {0, 0, kind};
