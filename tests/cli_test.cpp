@@ -26,6 +26,26 @@ void expect_usage_error(const std::vector<std::string>& args,
 
 constexpr const char* kSmall = "random:ws=1MiB,steps=2000";
 
+TEST(Cli, CountersFlagPrintsEveryComponentsCountersWithUnitAndMeaning) {
+  const Outcome o = run_memvirt({"sim", "--workload", kSmall, "--mode", "native,shadow", "--counters"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  for (const char* line : {"every counter", "tlb.l2_hits", "vmm.shadow_pages", "domain.populations",
+                           "kernel.shootdown_ipis", "lookups the second level answered"})
+    EXPECT_TRUE(contains(o.out, line)) << line;
+  // No CPU model: the paging-structure caches did not run, and say so.
+  EXPECT_TRUE(contains(o.out, "pwc.pde_hits")) << o.out;
+  const Outcome plain = run_memvirt({"sim", "--workload", kSmall, "--mode", "native"});
+  EXPECT_FALSE(contains(plain.out, "every counter"));
+}
+
+TEST(Cli, ModeHelpListsEveryRegisteredMode) {
+  const Outcome o = run_memvirt({"sim", "--help"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  for (const char* mode : {"native:", "shadow:", "pv:", "nested:"}) EXPECT_TRUE(contains(o.out, mode)) << mode;
+  expect_usage_error({"sim", "--workload", kSmall, "--mode", "warp"},
+                     {"--mode", "warp", "expected native, shadow"});
+}
+
 TEST(Cli, BadSpecValueIsUsageErrorNamingTheKey) {
   expect_usage_error({"sim", "--workload", "listwalk:ws=12XB"}, {"--workload", "ws", "12XB"});
 }

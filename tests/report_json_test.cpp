@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/json_report.hpp"
+#include "sim/counted_part.hpp"
 
 namespace memvirt {
 namespace {
@@ -66,7 +67,56 @@ TEST(ReportJson, RunHasEveryContractKeyWithExactValues) {
     "cycles": null,
     "data_caches": null
   })");
-  EXPECT_EQ(run_to_json(shadow_run()), expected) << run_to_json(shadow_run()).dump(2);
+  json actual = run_to_json(shadow_run());
+  ASSERT_TRUE(actual.contains("counters"));
+  actual.erase("counters");  // the components' own lists: the next tests
+  EXPECT_EQ(actual, expected) << actual.dump(2);
+}
+
+TEST(ReportJson, EveryComponentPublishesEveryCounterItLists) {
+  RunResult r = shadow_run();
+  r.components.tlb.l2_hits = 77;
+  r.components.kernel.peak_table_pages = 9;
+  r.components.domain.populations = 3;
+  const json counters = run_to_json(r)["counters"];
+  EXPECT_EQ(counters["tlb"]["l2_hits"], 77);
+  EXPECT_EQ(counters["kernel"]["peak_table_pages"], 9);
+  EXPECT_EQ(counters["domain"]["populations"], 3);
+  size_t components = 0;
+  r.for_each_component([&](const char* name, const auto& stats, bool ran) {
+    ++components;
+    ASSERT_TRUE(counters.contains(name)) << name;
+    if (!ran) {
+      EXPECT_TRUE(counters[name].is_null()) << name;  // untimed: the CPU model's did not run
+      return;
+    }
+    const auto list = counters_of<std::decay_t<decltype(stats)>>();
+    EXPECT_EQ(counters[name].size(), list.size()) << name;
+    for (const auto& c : list) {
+      EXPECT_EQ(counters[name][std::string(c.name)], stats.*c.field) << name << "." << c.name;
+      EXPECT_FALSE(c.unit.empty()) << name << "." << c.name;
+      EXPECT_FALSE(c.meaning.empty()) << name << "." << c.name;
+    }
+  });
+  EXPECT_EQ(counters.size(), components);
+  r.timed = true;
+  r.components.pwc.pde_hits = 5;
+  EXPECT_EQ(run_to_json(r)["counters"]["pwc"]["pde_hits"], 5);
+}
+
+TEST(ReportJson, TheCountedPartTakesOffCountsAndKeepsLevels) {
+  RunResult start = shadow_run();
+  RunResult end = shadow_run();
+  start.components.mmu.walks = 10;
+  end.components.mmu.walks = 25;
+  start.components.vmm.shadow_pages = 4;
+  end.components.vmm.shadow_pages = 6;
+  start.components.kernel.data_bytes = 4096;
+  end.components.kernel.data_bytes = 8192;
+  const RunResult part = counted_part(end, start, 100);
+  EXPECT_EQ(part.components.mmu.walks, 15u);
+  EXPECT_EQ(part.components.vmm.shadow_pages, 6u);  // held at the end
+  EXPECT_EQ(part.components.kernel.data_bytes, 8192u);
 }
 
 TEST(ReportJson, VmExitsListEveryReasonEvenWhenAllAreZero) {

@@ -112,6 +112,9 @@ RunCommand::RunCommand(CLI::App& parent) {
   app_->add_option("--json", json_path_,
                    "Also write the JSON report to FILE ('-': on stdout, no table)")
       ->type_name("FILE");
+  app_->add_flag("--counters", counters_,
+                 "Also print every component's counters, with unit and meaning (the JSON always "
+                 "has them, under \"counters\")");
   app_->add_option("--save-trace", save_trace_,
                    "Also keep the traced stream as a .mvt (version 2) in FILE")
       ->type_name("FILE");
@@ -169,7 +172,7 @@ void RunCommand::run() const {
   report["tracer"] = {{"name", "qemu"}, {"per_block", per_block_}, {"references", traced}};
   report["interrupted"] = interrupted;
   if (json.to_stdout()) return json.write(report);
-  print_sim_table(workload, runs);
+  print_sim_table(workload, runs, counters_);
   json.write(report);
 }
 

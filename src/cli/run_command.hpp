@@ -24,6 +24,7 @@ class RunCommand {
   SimOptions options_;
   std::string modes_ = "native,shadow,nested";
   std::string json_path_;
+  bool counters_ = false;
   std::string save_trace_;
   bool per_block_ = false;
   std::vector<std::string> command_;

@@ -50,6 +50,9 @@ SimCommand::SimCommand(CLI::App& parent) {
   app_->add_option("--json", json_path_,
                    "Also write the JSON report to FILE, e.g. out.json ('-': on stdout, no table)")
       ->type_name("FILE");
+  app_->add_flag("--counters", counters_,
+                 "Also print every component's counters, with unit and meaning (the JSON always "
+                 "has them, under \"counters\")");
 }
 
 // Every mode's machine, and the workload in it, checked before the first runs.
@@ -87,7 +90,7 @@ void SimCommand::run() const {
   report_skipped_records(runs.front());
   const nlohmann::json report = sim_report_json(workload, runs);
   if (json.to_stdout()) return json.write(report);
-  print_sim_table(workload, runs);
+  print_sim_table(workload, runs, counters_);
   json.write(report);
 }
 

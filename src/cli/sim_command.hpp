@@ -30,6 +30,7 @@ class SimCommand {
   std::string workload_;
   std::string modes_ = "native,shadow,nested";
   std::string json_path_;
+  bool counters_ = false;
 };
 
 }  // namespace memvirt

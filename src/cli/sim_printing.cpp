@@ -10,7 +10,8 @@
 
 namespace memvirt {
 
-void print_sim_table(const std::string& workload, const std::vector<RunResult>& runs) {
+void print_sim_table(const std::string& workload, const std::vector<RunResult>& runs,
+                     bool counters) {
   const SimConfig& c = runs.front().config;
   std::cout << fmt::format(
                    "workload {}  seed {}  levels {}  nested levels {}\nmodel {}  TLB tags {}  "
@@ -19,6 +20,7 @@ void print_sim_table(const std::string& workload, const std::vector<RunResult>& 
                    tlb_tagging_name(c.tlb_tag), c.vms, c.vcpus, c.pv_batch,
                    c.shadow_unsync ? "on" : "off", "counted: " + counting_note(runs.front()))
             << sim_table(runs);
+  if (counters) std::cout << counters_table(runs);
 }
 
 void report_skipped_records(const RunResult& r) {

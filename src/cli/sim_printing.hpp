@@ -8,7 +8,9 @@
 
 namespace memvirt {
 
-void print_sim_table(const std::string& workload, const std::vector<RunResult>& runs);
+// With `counters`, every component's counters follow the table.
+void print_sim_table(const std::string& workload, const std::vector<RunResult>& runs,
+                     bool counters);
 
 // A trace's records at or above 2^47 are left out: says how many on stderr (a warning when
 // they are more than 1% of the records); throws std::runtime_error when nothing else was left.

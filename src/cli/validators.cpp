@@ -13,8 +13,8 @@
 #include "sim/sim_config.hpp"
 #include "sim/warmup.hpp"
 #include "text/message_quote.hpp"
-#include "workload/spec.hpp"
 #include "vmm/paging_modes.hpp"
+#include "workload/spec.hpp"
 
 namespace memvirt {
 namespace {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "arch/address.hpp"
+#include "arch/counter_list.hpp"
 #include "memory/host_memory.hpp"
 #include "mmu/access.hpp"
 #include "mmu/tlb.hpp"
@@ -37,6 +38,26 @@ struct MmuStats {
   uint64_t guest_refs = 0;    // page-table references in the guest (or only) dimension
   uint64_t nested_refs = 0;   // references to nested (EPT/NPT) tables
 };
+
+constexpr auto counter_list(const MmuStats*) {
+  using C = Counter<MmuStats>;
+  constexpr auto k = CounterKind::kCount;
+  return std::array{
+      C{"translations", k, "translations", "every attempt, retries after a fault included",
+        &MmuStats::translations},
+      C{"tlb_hits", k, "accesses", "accesses whose first TLB lookup hit", &MmuStats::tlb_hits},
+      C{"tlb_misses", k, "accesses", "accesses whose first TLB lookup missed, so walked",
+        &MmuStats::tlb_misses},
+      C{"retries", k, "translations", "translations after a fault, until the access translated",
+        &MmuStats::retries},
+      C{"walks", k, "walks", "every walk, retries included", &MmuStats::walks},
+      C{"faulting_walks", k, "walks", "walks that ended in a fault", &MmuStats::faulting_walks},
+      C{"guest_refs", k, "references", "page-table references in the guest (or only) dimension",
+        &MmuStats::guest_refs},
+      C{"nested_refs", k, "references", "references to nested (EPT/NPT) tables",
+        &MmuStats::nested_refs},
+  };
+}
 
 class Mmu {
  public:

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "arch/address.hpp"
+#include "arch/counter_list.hpp"
 #include "arch/page_size.hpp"
 #include "mmu/access.hpp"
 #include "timing/cpu_model.hpp"
@@ -57,6 +58,20 @@ struct TlbStats {
   uint64_t flushes = 0;          // whole-TLB or by-tag invalidations
   uint64_t invalidated = 0;      // entries dropped by any invalidation (both levels)
 };
+
+constexpr auto counter_list(const TlbStats*) {
+  using C = Counter<TlbStats>;
+  constexpr auto k = CounterKind::kCount;
+  return std::array{
+      C{"fills", k, "entries", "translations written into the TLB after a walk", &TlbStats::fills},
+      C{"evictions", k, "entries", "first-level entries displaced by a fill or a second-level hit",
+        &TlbStats::evictions},
+      C{"l2_hits", k, "lookups", "lookups the second level answered", &TlbStats::l2_hits},
+      C{"flushes", k, "flushes", "whole-TLB or by-tag invalidations", &TlbStats::flushes},
+      C{"invalidated", k, "entries", "entries dropped by any invalidation (both levels)",
+        &TlbStats::invalidated},
+  };
+}
 
 // The TLB arrays a CPU model names.
 TlbConfig tlb_config_for(const TlbShape& shape);

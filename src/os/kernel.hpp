@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "arch/address.hpp"
+#include "arch/counter_list.hpp"
 #include "arch/page_size.hpp"
 #include "arch/paging.hpp"
 #include "arch/table_cursor.hpp"
@@ -47,6 +48,27 @@ struct KernelStats {
   uint64_t data_bytes = 0;      // data frames held now
   uint64_t shootdown_ipis = 0;  // IPIs sent to flush another CPU's TLB
 };
+
+constexpr auto counter_list(const KernelStats*) {
+  using C = Counter<KernelStats>;
+  constexpr auto k = CounterKind::kCount;
+  constexpr auto held = CounterKind::kLevel;
+  return std::array{
+      C{"page_faults", k, "faults", "page faults the guest kernel handled", &KernelStats::page_faults},
+      C{"demand_faults", k, "faults", "of them, resolved by allocating a frame",
+        &KernelStats::demand_faults},
+      C{"cow_faults", k, "faults", "of them, resolved by copy-on-write", &KernelStats::cow_faults},
+      C{"segfaults", k, "faults", "not resolvable: the access is refused", &KernelStats::segfaults},
+      C{"pte_writes", k, "entries", "page-table entries written through the VMM's port",
+        &KernelStats::pte_writes},
+      C{"table_pages", held, "pages", "page-table pages held at the end", &KernelStats::table_pages},
+      C{"peak_table_pages", held, "pages", "most page-table pages held at once",
+        &KernelStats::peak_table_pages},
+      C{"data_bytes", held, "bytes", "data frames held at the end", &KernelStats::data_bytes},
+      C{"shootdown_ipis", k, "IPIs", "IPIs sent to flush another CPU's TLB",
+        &KernelStats::shootdown_ipis},
+  };
+}
 
 enum class FaultResult : uint8_t { kResolved, kSegfault };
 

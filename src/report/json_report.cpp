@@ -53,6 +53,24 @@ json page_table_bytes_to_json(const RunResult& r) {
           {"p2m", r.p2m_bytes}};
 }
 
+// A component's counters by name, as its list gives them.
+template <typename Stats>
+json counters_to_json(const Stats& s) {
+  json out = json::object();
+  for (const auto& c : counters_of<Stats>()) out[std::string(c.name)] = s.*c.field;
+  return out;
+}
+
+// Every component's counters; those of the CPU model's structures are null when nothing was
+// timed, as they did not run.
+json components_to_json(const RunResult& r) {
+  json out = json::object();
+  r.for_each_component([&](const char* name, const auto& stats, bool ran) {
+    out[name] = ran ? counters_to_json(stats) : json(nullptr);
+  });
+  return out;
+}
+
 json config_to_json(const SimConfig& c, const std::vector<RunResult>& runs) {
   json modes = json::array();
   for (const RunResult& r : runs) modes.push_back(std::string(paging_mode_name(r.config.mode)));
@@ -103,7 +121,8 @@ json run_to_json(const RunResult& r) {
           {"vm_exits", exits_to_json(r.vm_exits)},
           {"page_table_bytes", page_table_bytes_to_json(r)},
           {"cycles", cycles_to_json(r)},
-          {"data_caches", caches_to_json(r)}};
+          {"data_caches", caches_to_json(r)},
+          {"counters", components_to_json(r)}};
   if (r.trace_skipped) row["trace_skipped_records"] = *r.trace_skipped;
   return row;
 }

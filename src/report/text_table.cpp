@@ -1,11 +1,12 @@
 #include "report/text_table.hpp"
-#include "vmm/paging_modes.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cassert>
 #include <utility>
+
+#include "vmm/paging_modes.hpp"
 
 namespace memvirt {
 namespace {
@@ -193,6 +194,35 @@ std::string sim_table(const std::vector<RunResult>& runs) {
     exits.add_row({mode_name(r), exits_by_reason(r.vm_exits)});
   }
   return translation.render() + "\n" + vmm.render() + "\n" + exits.render() + cycles_table(runs);
+}
+
+std::string counters_table(const std::vector<RunResult>& runs) {
+  std::vector<Column> columns = {{"counter", Align::kLeft}};
+  for (const RunResult& r : runs) columns.push_back({mode_name(r)});
+  columns.push_back({"unit", Align::kLeft});
+  columns.push_back({"meaning", Align::kLeft});
+  TextTable t(std::move(columns));
+  // The components are the same in every run: walk the first for the names, each for values.
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    size_t row = 0;
+    runs[i].for_each_component([&](const char* component, const auto& stats, bool ran) {
+      for (const auto& c : counters_of<std::decay_t<decltype(stats)>>()) {
+        if (i == 0) rows.push_back({fmt::format("{}.{}", component, c.name)});
+        rows[row++].push_back(ran ? with_thousands(stats.*c.field) : "-");
+      }
+    });
+  }
+  size_t row = 0;
+  runs.front().for_each_component([&](const char*, const auto& stats, bool) {
+    for (const auto& c : counters_of<std::decay_t<decltype(stats)>>()) {
+      rows[row].push_back(std::string(c.unit));
+      rows[row++].push_back(std::string(c.meaning));
+    }
+  });
+  for (auto& cells : rows) t.add_row(cells);
+  return "\nevery counter (levels are as at the end; '-': the CPU model's structure did not run)\n" +
+         t.render();
 }
 
 }  // namespace memvirt

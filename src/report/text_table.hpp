@@ -45,4 +45,7 @@ std::string fixed(double value, int decimals);
 // VM exits; then page-table footprint and the VM exits by reason (non-zero ones only).
 std::string sim_table(const std::vector<RunResult>& runs);
 
+// Every component's every counter, one row each: its value in each run, its unit and meaning.
+std::string counters_table(const std::vector<RunResult>& runs);
+
 }  // namespace memvirt

@@ -7,7 +7,8 @@ namespace memvirt {
 // A field added to RunResult must be sorted here into the counts or the levels.
 static_assert(sizeof(RunResult) == sizeof(SimConfig) + 24 * sizeof(uint64_t) + sizeof(VmExitStats) +
                                        sizeof(CycleLedger) + sizeof(DataCacheStats) +
-                                       sizeof(std::optional<uint64_t>),
+                                       sizeof(std::optional<uint64_t>) +
+                                       sizeof(RunResult::Components),
               "RunResult changed: say in counted_part() whether the new field is counted");
 
 RunResult counted_part(const RunResult& end, const RunResult& start, uint64_t warmed) {
@@ -35,6 +36,17 @@ RunResult counted_part(const RunResult& end, const RunResult& start, uint64_t wa
   r.vm_exits -= start.vm_exits;
   r.cycles -= start.cycles;
   r.caches -= start.caches;
+  // The components' counters sort themselves into counts and levels.
+  RunResult::Components& c = r.components;
+  const RunResult::Components& s = start.components;
+  subtract_counts(c.mmu, s.mmu);
+  subtract_counts(c.tlb, s.tlb);
+  subtract_counts(c.pwc, s.pwc);
+  subtract_counts(c.nested_pwc, s.nested_pwc);
+  subtract_counts(c.nested_tlb, s.nested_tlb);
+  subtract_counts(c.kernel, s.kernel);
+  subtract_counts(c.vmm, s.vmm);
+  subtract_counts(c.domain, s.domain);
   return r;
 }
 

@@ -5,8 +5,8 @@
 #include <variant>
 
 #include "sim/counted_part.hpp"
-#include "sim/warmup.hpp"
 #include "sim/footprint.hpp"
+#include "sim/warmup.hpp"
 #include "vmm/paging_modes.hpp"
 
 namespace memvirt {

@@ -1,5 +1,4 @@
 #include "sim/footprint.hpp"
-#include "vmm/paging_modes.hpp"
 
 #include <fmt/format.h>
 
@@ -8,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 #include <variant>
+
+#include "vmm/paging_modes.hpp"
 
 namespace memvirt {
 

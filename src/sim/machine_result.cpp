@@ -16,10 +16,15 @@ RunResult Machine::result() const {
     r.guest_refs += m.stats().guest_refs;
     r.nested_refs += m.stats().nested_refs;
     r.tlb_flushes += m.tlb().stats().flushes;
+    add_counters(r.components.mmu, m.stats());
+    add_counters(r.components.tlb, m.tlb().stats());
     if (const CpuTiming* t = m.timing()) {
       r.timed = true;
       r.cycles += t->ledger();
       r.caches += t->caches().stats();
+      add_counters(r.components.pwc, t->psc().stats());
+      add_counters(r.components.nested_pwc, t->nested_psc().stats());
+      if (const NestedTlb* n = t->nested_tlb()) add_counters(r.components.nested_tlb, n->stats());
     }
   }
   r.walk_refs = r.guest_refs + r.nested_refs;
@@ -35,6 +40,9 @@ RunResult Machine::result() const {
     r.hypercalls += h.hypercalls;
     r.refused_foreign_maps += h.refused_foreign_maps;
     r.ipis += k.shootdown_ipis;
+    add_counters(r.components.kernel, k);
+    add_counters(r.components.vmm, h);
+    if (g.domain) add_counters(r.components.domain, g.domain->stats());
     for (int i = 0; i < kExitReasonCount; ++i)
       r.vm_exits.by_reason[static_cast<size_t>(i)] += g.hyp->exits().by_reason[static_cast<size_t>(i)];
   }

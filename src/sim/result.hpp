@@ -3,9 +3,16 @@
 #include <cstdint>
 #include <optional>
 
+#include "mmu/mmu.hpp"
+#include "mmu/tlb.hpp"
+#include "os/kernel.hpp"
 #include "sim/sim_config.hpp"
 #include "timing/data_caches.hpp"
 #include "timing/ledger.hpp"
+#include "timing/nested_tlb.hpp"
+#include "timing/paging_structure_cache.hpp"
+#include "vmm/domain.hpp"
+#include "vmm/hypervisor.hpp"
 #include "vmm/vm_exit.hpp"
 
 namespace memvirt {
@@ -42,6 +49,35 @@ struct RunResult {
   // A trace's records at or above 2^47 (kernel addresses, or 5-level user space), left out of
   // the run, over the whole trace (warm-up included); empty for the generated workloads.
   std::optional<uint64_t> trace_skipped;
+
+  // Every component's own counters (arch/counter_list.hpp), summed over the CPUs and the VMs:
+  // the report's "counters". The paging-structure caches and the nested TLB are the CPU
+  // model's, so they count only when `timed`.
+  struct Components {
+    MmuStats mmu;
+    TlbStats tlb;
+    PscStats pwc;
+    PscStats nested_pwc;
+    NestedTlbStats nested_tlb;
+    KernelStats kernel;
+    HypervisorStats vmm;
+    DomainStats domain;
+  } components;
+
+  // Calls f(name, stats, ran) for each component in report order; `ran` is false for the CPU
+  // model's structures when nothing was timed.
+  template <typename F>
+  void for_each_component(F&& f) const {
+    const Components& c = components;
+    f("mmu", c.mmu, true);
+    f("tlb", c.tlb, true);
+    f("pwc", c.pwc, timed);
+    f("nested_pwc", c.nested_pwc, timed);
+    f("nested_tlb", c.nested_tlb, timed);
+    f("kernel", c.kernel, true);
+    f("vmm", c.vmm, true);
+    f("domain", c.domain, true);
+  }
 
   double cycles_per_access() const {
     return accesses ? static_cast<double>(cycles.total()) / static_cast<double>(accesses) : 0.0;

@@ -43,8 +43,11 @@ class CpuTiming {
   void charge(CostEvent e, uint64_t count = 1);
 
   PagingStructureCache& psc() { return psc_; }
+  const PagingStructureCache& psc() const { return psc_; }
   PagingStructureCache& nested_psc() { return nested_psc_; }
+  const PagingStructureCache& nested_psc() const { return nested_psc_; }
   NestedTlb* nested_tlb() { return nested_tlb_ ? &*nested_tlb_ : nullptr; }
+  const NestedTlb* nested_tlb() const { return nested_tlb_ ? &*nested_tlb_ : nullptr; }
   // Drops the caches of upper-level entries (the TLB was invalidated; `context`: a whole
   // VM's or every context, which also drops nested-dimension state).
   void flush_walk_caches(bool context);

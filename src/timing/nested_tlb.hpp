@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "arch/address.hpp"
+#include "arch/counter_list.hpp"
 #include "timing/set_assoc.hpp"
 
 namespace memvirt {
@@ -13,6 +14,15 @@ struct NestedTlbStats {
   uint64_t hits = 0;
   uint64_t misses = 0;
 };
+
+constexpr auto counter_list(const NestedTlbStats*) {
+  using C = Counter<NestedTlbStats>;
+  constexpr auto k = CounterKind::kCount;
+  return std::array{
+      C{"hits", k, "lookups", "guest table pages found without a nested walk", &NestedTlbStats::hits},
+      C{"misses", k, "lookups", "guest table pages that needed a nested walk", &NestedTlbStats::misses},
+  };
+}
 
 class NestedTlb {
  public:

@@ -19,7 +19,10 @@ std::optional<PscHit> PagingStructureCache::lookup(uint64_t root, uint32_t tag, 
     const Entry* e =
         c->find(c->set_of(p), p, [&](const Entry& x) { return x.root == root && x.tag == tag; });
     if (e) {
-      ++stats_.hits[static_cast<size_t>(l)];
+      constexpr std::array<uint64_t PscStats::*, 6> kHits = {
+          nullptr, nullptr, &PscStats::pde_hits, &PscStats::pdpte_hits, &PscStats::pml4e_hits,
+          &PscStats::pml5e_hits};
+      ++(stats_.*kHits[static_cast<size_t>(l)]);
       return PscHit{l - 1, e->table, e->perm};
     }
   }

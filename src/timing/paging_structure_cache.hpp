@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "arch/counter_list.hpp"
 #include "timing/set_assoc.hpp"
 
 namespace memvirt {
@@ -26,9 +27,25 @@ struct PscHit {
 };
 
 struct PscStats {
-  std::array<uint64_t, 6> hits{};  // per level of the entry that hit
-  uint64_t misses = 0;             // walks that found nothing and started at the root
+  uint64_t pde_hits = 0;    // walks that started below a cached PDE (read only the PTE)
+  uint64_t pdpte_hits = 0;  // below a cached PDPTE
+  uint64_t pml4e_hits = 0;  // below a cached PML4E
+  uint64_t pml5e_hits = 0;  // below a cached PML5E (5-level paging)
+  uint64_t misses = 0;      // walks that found nothing and started at the root
 };
+
+constexpr auto counter_list(const PscStats*) {
+  using C = Counter<PscStats>;
+  constexpr auto k = CounterKind::kCount;
+  return std::array{
+      C{"pde_hits", k, "walks", "walks that started below a cached PDE", &PscStats::pde_hits},
+      C{"pdpte_hits", k, "walks", "walks that started below a cached PDPTE", &PscStats::pdpte_hits},
+      C{"pml4e_hits", k, "walks", "walks that started below a cached PML4E", &PscStats::pml4e_hits},
+      C{"pml5e_hits", k, "walks", "walks that started below a cached PML5E", &PscStats::pml5e_hits},
+      C{"misses", k, "walks", "walks that found no cached entry and started at the root",
+        &PscStats::misses},
+  };
+}
 
 class PagingStructureCache {
  public:

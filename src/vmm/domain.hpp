@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "arch/address.hpp"
+#include "arch/counter_list.hpp"
 #include "arch/page_size.hpp"
 
 namespace memvirt {
@@ -16,6 +17,18 @@ struct DomainStats {
   uint64_t populations = 0;
   uint64_t invalidations = 0;    // backing changes the VMM had to follow (KVM: host munmap)
 };
+
+constexpr auto counter_list(const DomainStats*) {
+  using C = Counter<DomainStats>;
+  return std::array{
+      C{"populated_bytes", CounterKind::kLevel, "bytes",
+        "guest-physical memory backed by host frames at the end", &DomainStats::populated_bytes},
+      C{"populations", CounterKind::kCount, "pages", "guest pages given host frames",
+        &DomainStats::populations},
+      C{"invalidations", CounterKind::kCount, "ranges",
+        "backing changes the VMM had to follow (KVM: host munmap)", &DomainStats::invalidations},
+  };
+}
 
 class Domain {
  public:

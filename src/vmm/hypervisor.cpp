@@ -48,7 +48,6 @@ void Hypervisor::invpcid(int cpu, uint16_t pcid) {
 }
 
 void Hypervisor::send_ipi(int from, int to) {
-  ++stats_.ipis;
   if (config_.vm == 0) return;  // natively an IPI is no VMM business
   // Without posted interrupts both the sending and the receiving vCPU leave the guest.
   vm_exit(ExitReason::kIpiSend, from);

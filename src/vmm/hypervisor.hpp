@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arch/address.hpp"
+#include "arch/counter_list.hpp"
 #include "memory/host_memory.hpp"
 #include "mmu/mmu.hpp"
 #include "mmu/walk_result.hpp"
@@ -40,8 +41,31 @@ struct HypervisorStats {
   uint64_t shadow_sync_entries = 0;  // guest entries compared with their shadows to do so
   uint64_t hypercalls = 0;      // paravirtual calls into the VMM
   uint64_t refused_foreign_maps = 0;  // guest mappings of frames the VM does not own
-  uint64_t ipis = 0;            // shootdown IPIs sent between this VM's vCPUs
 };
+
+constexpr auto counter_list(const HypervisorStats*) {
+  using C = Counter<HypervisorStats>;
+  constexpr auto k = CounterKind::kCount;
+  constexpr auto held = CounterKind::kLevel;
+  return std::array{
+      C{"shadow_faults", k, "faults", "faults the VMM fixed in its shadow tables",
+        &HypervisorStats::shadow_faults},
+      C{"shadow_zaps", k, "entries", "shadow entries dropped because a guest entry changed",
+        &HypervisorStats::shadow_zaps},
+      C{"shadow_pages", held, "pages", "shadow table pages held at the end",
+        &HypervisorStats::shadow_pages},
+      C{"shadow_roots", held, "trees", "shadow trees held at the end (one per guest root)",
+        &HypervisorStats::shadow_roots},
+      C{"shadow_syncs", k, "resyncs",
+        "out-of-sync shadows brought back: a page at a CR3 write or flush, an entry at an INVLPG",
+        &HypervisorStats::shadow_syncs},
+      C{"shadow_sync_entries", k, "entries", "guest entries compared with their shadows to do so",
+        &HypervisorStats::shadow_sync_entries},
+      C{"hypercalls", k, "calls", "paravirtual calls into the VMM", &HypervisorStats::hypercalls},
+      C{"refused_foreign_maps", k, "entries", "guest mappings of frames the VM does not own",
+        &HypervisorStats::refused_foreign_maps},
+  };
+}
 
 struct HypervisorConfig {
   PagingMode mode = PagingMode::kNative;

@@ -1,9 +1,10 @@
 #include "vmm/kvm_host.hpp"
-#include "vmm/paging_modes.hpp"
 
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "vmm/paging_modes.hpp"
 
 namespace memvirt {
 namespace {

@@ -139,7 +139,6 @@ void Pv::invpcid(int cpu, uint16_t pcid) {
 
 void Pv::send_ipi(int, int) {
   // An event-channel notification: a hypercall by the sender, no VM exit on either side.
-  ++stats_.ipis;
   ++pv_.event_sends;
   ++stats_.hypercalls;
 }

@@ -1,4 +1,5 @@
 #include "vmm/xen_vmm.hpp"
+
 #include "vmm/paging_modes.hpp"
 
 namespace memvirt {

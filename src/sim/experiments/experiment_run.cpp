@@ -16,42 +16,22 @@
 namespace memvirt {
 namespace {
 
-void add_vmm_stats(HypervisorStats& sum, const HypervisorStats& s) {
-  sum.shadow_faults += s.shadow_faults;
-  sum.shadow_zaps += s.shadow_zaps;
-  sum.shadow_pages += s.shadow_pages;
-  sum.shadow_roots += s.shadow_roots;
-  sum.shadow_syncs += s.shadow_syncs;
-  sum.shadow_sync_entries += s.shadow_sync_entries;
-  sum.hypercalls += s.hypercalls;
-  sum.refused_foreign_maps += s.refused_foreign_maps;
-  sum.ipis += s.ipis;
-}
-
 ExperimentRun collect(Machine& machine) {
   ExperimentRun run;
   run.result = machine.result();
   for (size_t g = 0; g < machine.guest_count(); ++g) {
     const Hypervisor& hyp = machine.hypervisor(g);
-    add_vmm_stats(run.vmm, hyp.stats());
+    add_counters(run.vmm, hyp.stats());
     if (const auto* pv = dynamic_cast<const Pv*>(&hyp)) run.pv_updates += pv->pv_stats().updates;
   }
   return run;
 }
 
-// The counted part, as simulate() takes it; shadow pages and roots held are levels, not counts.
+// The counted part, as simulate() takes it.
 ExperimentRun counted(const ExperimentRun& end, const ExperimentRun& start, uint64_t warmed) {
   ExperimentRun run = end;
   run.result = counted_part(end.result, start.result, warmed);
-  HypervisorStats& v = run.vmm;
-  const HypervisorStats& s = start.vmm;
-  v.shadow_faults -= s.shadow_faults;
-  v.shadow_zaps -= s.shadow_zaps;
-  v.shadow_syncs -= s.shadow_syncs;
-  v.shadow_sync_entries -= s.shadow_sync_entries;
-  v.hypercalls -= s.hypercalls;
-  v.refused_foreign_maps -= s.refused_foreign_maps;
-  v.ipis -= s.ipis;
+  subtract_counts(run.vmm, start.vmm);
   run.pv_updates -= start.pv_updates;
   return run;
 }
