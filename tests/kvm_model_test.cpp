@@ -3,16 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "mmu/walker.hpp"
+#include "support/kvm_machine.hpp"
 #include "support/machines.hpp"
-#include "vmm/kvm_host.hpp"
 
 namespace memvirt {
 namespace {
 
 using namespace test;
-
-KvmHost& kvm(Machine& m) { return dynamic_cast<KvmHost&>(*m.vmm_host()); }
-KvmDomain& domain(Machine& m) { return dynamic_cast<KvmDomain&>(*m.hypervisor().domain()); }
 
 // What the VM's EPT maps `gpa` to, as the hardware would see it.
 NestedTranslation ept_of(Machine& m, GuestPhys gpa) {
@@ -20,15 +17,6 @@ NestedTranslation ept_of(Machine& m, GuestPhys gpa) {
   Domain& d = domain(m);
   return walk_nested(m.memory(), d.ept_root(), d.ept_levels(), gpa, AccessType::kRead, false,
                      scratch);
-}
-
-// References of a cold walk of a page whose tables and data are all backed already.
-uint64_t cold_walk_refs(Machine& m, GuestVirt va) {
-  m.access(0, va, AccessType::kRead);
-  const uint64_t before = m.mmu().stats().guest_refs + m.mmu().stats().nested_refs;
-  m.mmu().tlb().invalidate_all();
-  m.access(0, va, AccessType::kRead);
-  return m.mmu().stats().guest_refs + m.mmu().stats().nested_refs - before;
 }
 
 TEST(KvmModel, EptEntriesTakeTheSizeOfTheHostPagesBackingGuestMemory) {

@@ -4,6 +4,19 @@
 
 namespace memvirt {
 
+WalkResult Mmu::walk_tables(const WalkRequest& req, const WalkCaches* caches) {
+  switch (state_.mode) {
+    case TranslationMode::kOneDimension:
+      return walk_1d(mem_, state_.root, state_.levels, req, caches);
+    case TranslationMode::kTwoDimensions:
+      return walk_2d(mem_, state_.guest_root, state_.levels, state_.ept_root, state_.ept_levels,
+                     req, caches);
+    case TranslationMode::kFlatNested:
+      return walk_2d_flat(mem_, state_.guest_root, state_.levels, *state_.flat, req, caches);
+  }
+  return {};
+}
+
 // A walk with the caches beside the TLB, each reference it made charged to the ledger. The
 // caches of upper-level entries drop theirs whenever the TLB was invalidated since the last walk.
 WalkResult Mmu::timed_walk(const WalkRequest& req) {
@@ -14,10 +27,7 @@ WalkResult Mmu::timed_walk(const WalkRequest& req) {
   }
   const WalkCaches caches{&timing_->psc(), &timing_->nested_psc(), timing_->nested_tlb(),
                           uint32_t{state_.tag.asid} << 16 | state_.tag.pcid};
-  WalkResult w = state_.mode == TranslationMode::kOneDimension
-                     ? walk_1d(mem_, state_.root, state_.levels, req, &caches)
-                     : walk_2d(mem_, state_.guest_root, state_.levels, state_.ept_root,
-                               state_.ept_levels, req, &caches);
+  WalkResult w = walk_tables(req, &caches);
   timing_->walk_started();
   for (const WalkRef& r : w.refs) timing_->prefetch(r.entry);
   for (const WalkRef& r : w.refs) timing_->walk_ref(r.entry, r.dim == Dimension::kNested);
@@ -27,11 +37,7 @@ WalkResult Mmu::timed_walk(const WalkRequest& req) {
 bool Mmu::walk(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault) {
   ++stats_.walks;
   const WalkRequest req{va.raw(), type, true, true};
-  WalkResult w = timing_ ? timed_walk(req)
-                 : state_.mode == TranslationMode::kOneDimension
-                     ? walk_1d(mem_, state_.root, state_.levels, req)
-                     : walk_2d(mem_, state_.guest_root, state_.levels, state_.ept_root,
-                               state_.ept_levels, req);
+  WalkResult w = timing_ ? timed_walk(req) : walk_tables(req, nullptr);
   stats_.guest_refs += static_cast<uint64_t>(w.refs.count(Dimension::kGuest));
   stats_.nested_refs += static_cast<uint64_t>(w.refs.count(Dimension::kNested));
   if (w.status != WalkStatus::kOk) {

@@ -15,7 +15,8 @@
 
 namespace memvirt {
 
-enum class TranslationMode : uint8_t { kOneDimension, kTwoDimensions };
+// One dimension (native CR3 or a shadow root); guest x EPT; guest x a flat nested table.
+enum class TranslationMode : uint8_t { kOneDimension, kTwoDimensions, kFlatNested };
 
 // What CR3 (and, under nested paging, the EPT pointer and VPID) point the hardware at.
 struct MmuState {
@@ -23,6 +24,7 @@ struct MmuState {
   HostPhys root;        // 1D: native CR3 or shadow root
   GuestPhys guest_root;  // 2D: guest CR3
   HostPhys ept_root;     // 2D: EPT pointer
+  const FlatTable* flat = nullptr;  // flat nested: the VMM's table, read from its base
   int levels = 4;
   int ept_levels = 4;
   TlbTag tag;
@@ -120,6 +122,8 @@ class Mmu {
   }
 
   bool walk(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault);
+  // The walk of the tables the current mode points at.
+  WalkResult walk_tables(const WalkRequest& req, const WalkCaches* caches);
   WalkResult timed_walk(const WalkRequest& req);
 
   HostMemory& mem_;

@@ -178,46 +178,58 @@ WalkResult walk_guest_tables(HostMemory& mem, GuestPhys guest_root, int levels,
   return out;
 }
 
-namespace {
-
-// A guest table's host address: from the nested TLB if it has the page, else by a nested walk
-// (whose result the nested TLB then keeps).
-bool locate_guest_table(HostMemory& mem, HostPhys ept_root, int ept_levels, GuestPhys gpa,
-                        const WalkRequest& req, const WalkCaches* caches, WalkRefs& refs,
-                        HostPhys& entry) {
-  NestedTlb* ntlb = caches ? caches->nested_tlb : nullptr;
-  if (ntlb)
-    if (const auto h = ntlb->lookup(ept_root.raw(), gpa)) {
-      entry = *h;
-      return true;
-    }
-  const auto n = walk_nested(mem, ept_root, ept_levels, gpa, AccessType::kRead, req.update_ad,
-                             refs, caches ? caches->nested : nullptr);
-  entry = n.hpa;
-  if (n.ok && ntlb) ntlb->fill(ept_root.raw(), gpa, n.hpa);
-  return n.ok;
+NestedTranslation flat_nested(HostMemory& mem, const FlatTable& flat, GuestPhys gpa,
+                              AccessType type, bool update_ad, WalkRefs& refs) {
+  NestedTranslation t;
+  const std::optional<HostPhys> at = flat.entry_of(gpa);
+  if (!at) return t;  // no entries made yet for this gigabyte: as an absent entry
+  refs.push({*at, 1, Dimension::kNested});
+  const EptEntry e(mem.read(*at));
+  if (!e.present() || !e.readable()) return t;
+  if (update_ad) {
+    EptEntry updated = e;
+    updated.set_accessed(true);
+    if (type == AccessType::kWrite) updated.set_dirty(true);
+    if (updated != e) mem.write(*at, updated.raw());
+  }
+  t.perm = Permissions{e.writable(), true, e.executable()};
+  t.hpa = HostPhys(e.frame() | gpa.offset_in(page_bytes(PageSize::k4K)));
+  t.ok = allows(t.perm, type, false);
+  return t;
 }
 
-}  // namespace
+namespace {
 
-WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys ept_root,
-                   int ept_levels, const WalkRequest& req, const WalkCaches* caches) {
+// Two dimensions, whatever the nested one is: `nested(gpa, type, refs)` translates a
+// guest-physical address and appends its references; `key` names the nested tree in the nested
+// TLB. A guest table's host address comes from the nested TLB if it has the page, else from
+// `nested` (whose result the nested TLB then keeps).
+template <typename Nested>
+WalkResult walk_two_dimensions(HostMemory& mem, GuestPhys guest_root, int levels, uint64_t key,
+                               const WalkRequest& req, const WalkCaches* caches, Nested&& nested) {
   WalkResult out;
   auto nested_fault = [&](GuestPhys gpa, bool in_guest_walk) {
     out.status = WalkStatus::kNestedFault;
     out.nested_gpa = gpa;
     out.nested_in_guest_walk = in_guest_walk;
   };
+  NestedTlb* ntlb = caches ? caches->nested_tlb : nullptr;
   walk_ia32e(mem, guest_root.raw(), levels, req, out, caches ? caches->guest : nullptr,
              caches ? caches->tag : 0, [&](uint64_t a, int, HostPhys& entry) {
-               const bool ok = locate_guest_table(mem, ept_root, ept_levels, GuestPhys(a), req,
-                                                  caches, out.refs, entry);
-               if (!ok) nested_fault(GuestPhys(a), true);
-               return ok;
+               const GuestPhys gpa(a);
+               if (ntlb)
+                 if (const auto h = ntlb->lookup(key, gpa)) {
+                   entry = *h;
+                   return true;
+                 }
+               const NestedTranslation n = nested(gpa, AccessType::kRead, out.refs);
+               entry = n.hpa;
+               if (n.ok && ntlb) ntlb->fill(key, gpa, n.hpa);
+               if (!n.ok) nested_fault(gpa, true);
+               return n.ok;
              });
   if (out.status != WalkStatus::kOk) return out;
-  const auto n = walk_nested(mem, ept_root, ept_levels, out.gpa, req.type, req.update_ad, out.refs,
-                             caches ? caches->nested : nullptr);
+  const NestedTranslation n = nested(out.gpa, req.type, out.refs);
   if (!n.ok) {
     nested_fault(out.gpa, false);
     return out;
@@ -227,6 +239,26 @@ WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys e
   out.perm.writable &= n.perm.writable;
   out.perm.executable &= n.perm.executable;
   return out;
+}
+
+}  // namespace
+
+WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys ept_root,
+                   int ept_levels, const WalkRequest& req, const WalkCaches* caches) {
+  PagingStructureCache* psc = caches ? caches->nested : nullptr;
+  return walk_two_dimensions(mem, guest_root, levels, ept_root.raw(), req, caches,
+                             [&](GuestPhys gpa, AccessType type, WalkRefs& refs) {
+                               return walk_nested(mem, ept_root, ept_levels, gpa, type,
+                                                  req.update_ad, refs, psc);
+                             });
+}
+
+WalkResult walk_2d_flat(HostMemory& mem, GuestPhys guest_root, int levels, const FlatTable& flat,
+                        const WalkRequest& req, const WalkCaches* caches) {
+  return walk_two_dimensions(mem, guest_root, levels, flat.id, req, caches,
+                             [&](GuestPhys gpa, AccessType type, WalkRefs& refs) {
+                               return flat_nested(mem, flat, gpa, type, req.update_ad, refs);
+                             });
 }
 
 }  // namespace memvirt

@@ -7,6 +7,7 @@
 #include "arch/address.hpp"
 #include "memory/host_memory.hpp"
 #include "mmu/access.hpp"
+#include "mmu/flat_table.hpp"
 #include "mmu/walk_result.hpp"
 #include "timing/nested_tlb.hpp"
 #include "timing/paging_structure_cache.hpp"
@@ -38,6 +39,11 @@ WalkResult walk_1d(HostMemory& mem, HostPhys root, int levels, const WalkRequest
 WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys ept_root,
                    int ept_levels, const WalkRequest& req, const WalkCaches* caches = nullptr);
 
+// Two dimensions with a flat nested table: as walk_2d, each guest-physical address translated by
+// the one entry of `flat` for its frame.
+WalkResult walk_2d_flat(HostMemory& mem, GuestPhys guest_root, int levels, const FlatTable& flat,
+                        const WalkRequest& req, const WalkCaches* caches = nullptr);
+
 // Guest tables read in software by a VMM: every guest-physical address is located by `locate`;
 // where it returns nothing the walk stops with kNestedFault at that address.
 using GuestLocator = std::function<std::optional<HostPhys>(GuestPhys)>;
@@ -54,5 +60,8 @@ struct NestedTranslation {
 NestedTranslation walk_nested(HostMemory& mem, HostPhys ept_root, int ept_levels, GuestPhys gpa,
                               AccessType type, bool update_ad, WalkRefs& refs,
                               PagingStructureCache* psc = nullptr);
+// The same through a flat table: one reference, a 4 KiB translation.
+NestedTranslation flat_nested(HostMemory& mem, const FlatTable& flat, GuestPhys gpa,
+                              AccessType type, bool update_ad, WalkRefs& refs);
 
 }  // namespace memvirt

@@ -19,7 +19,7 @@
 
 namespace memvirt {
 
-enum class PagingMode : uint8_t { kNative, kShadow, kPv, kNested };
+enum class PagingMode : uint8_t { kNative, kShadow, kPv, kNested, kFlatNested };
 
 // The names and the factory read the registry (vmm/paging_modes.hpp).
 std::string_view paging_mode_name(PagingMode m);

@@ -12,10 +12,11 @@ extern const PagingModeSpec kNativeMode;
 extern const PagingModeSpec kShadowMode;
 extern const PagingModeSpec kPvMode;
 extern const PagingModeSpec kNestedMode;
+extern const PagingModeSpec kFlatNestedMode;
 
 const std::vector<const PagingModeSpec*>& paging_modes() {
   static const std::vector<const PagingModeSpec*> modes = {&kNativeMode, &kShadowMode, &kPvMode,
-                                                            &kNestedMode};
+                                                            &kNestedMode, &kFlatNestedMode};
   return modes;
 }
 

@@ -6,7 +6,7 @@ namespace memvirt::test {
 
 inline constexpr uint64_t kBase = 0x1000ull << 32;  // 16 TiB
 inline constexpr PagingMode kAllModes[] = {PagingMode::kNative, PagingMode::kShadow,
-                                           PagingMode::kNested};
+                                           PagingMode::kNested, PagingMode::kFlatNested};
 
 inline SimConfig config_for(PagingMode mode, PageSize nested_page = PageSize::k4K,
                             int levels = 4) {
@@ -54,6 +54,16 @@ inline std::optional<HostPhys> composed(Machine& m, uint32_t pid, GuestVirt va) 
   const auto g = m.kernel().lookup(pid, va);
   if (!g) return std::nullopt;
   return m.hypervisor().host_of(g->gpa);
+}
+
+// References of a walk of `va`, whose tables and data are backed already (it is touched first),
+// with the TLB emptied before it.
+inline uint64_t cold_walk_refs(Machine& m, GuestVirt va) {
+  m.access(0, va, AccessType::kRead);
+  const uint64_t before = m.mmu().stats().guest_refs + m.mmu().stats().nested_refs;
+  m.mmu().tlb().invalidate_all();
+  m.access(0, va, AccessType::kRead);
+  return m.mmu().stats().guest_refs + m.mmu().stats().nested_refs - before;
 }
 
 }  // namespace memvirt::test
