@@ -1,6 +1,9 @@
 // Page walks over hand-built tables: exact references, in hardware order, and exact faults.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "arch/table_cursor.hpp"
 #include "mmu/walker.hpp"
 #include "support/table_builder.hpp"
 
@@ -245,6 +248,82 @@ TEST(Walk2D, ReadOnlyNestedEntryRefusesAWrite) {
   const WalkResult w = s.walk(4, AccessType::kWrite);
   EXPECT_EQ(w.status, WalkStatus::kNestedFault);
   EXPECT_FALSE(w.nested_in_guest_walk);
+}
+
+// An agile table for kVa over the nested setup: shadow entries from the root down to level
+// `s` + 1, whose entry switches to the guest's own table at level `s`; `s` = 0 maps the data
+// frame in the shadow leaf, as a fully shadowed walk.
+struct AgileSetup : NestedSetup {
+  HostPhys agile_root;
+  explicit AgileSetup(int s) : NestedSetup(4, PageSize::k4K, PageSize::k4K) {
+    agile_root = mem.allocate(PageSize::k4K, FrameRole::kShadowPageTable);
+    HostPhys table = agile_root;
+    for (int level = 4; level > std::max(s, 1); --level) {
+      const HostPhys child = mem.allocate(PageSize::k4K, FrameRole::kShadowPageTable);
+      mem.write(entry_address(table, kVa, level), child.raw() | test::kUserRw);
+      table = child;
+    }
+    const HostPhys entry = entry_address(table, kVa, std::max(s, 1));
+    if (s == 0) {
+      mem.write(entry, data.raw() | test::kUserRw);
+    } else {
+      // The switching entry, one level above the guest's table at level s.
+      table = agile_root;
+      for (int level = 4; level > s + 1; --level)
+        table = HostPhys(Pte(mem.read(entry_address(table, kVa, level))).frame());
+      const HostPhys guest_table = guest.last_path()[static_cast<size_t>(4 - s)];
+      mem.write(entry_address(table, kVa, s + 1),
+                Pte(guest_table.raw() | test::kUserRw).set_switches(true).raw());
+    }
+  }
+  WalkResult walk(const AgileRoot& root) {
+    return walk_agile(mem, root, 4, ept.root(), 4, WalkRequest{kVa, AccessType::kRead, true, true});
+  }
+};
+
+TEST(WalkAgile, ReferencesGrowByFourForEachGuestLevelWalkedNested) {
+  // Gandhi et al.'s Table VI: 4 fully shadowed; 8, 12, 16 with the lowest 1, 2, 3 guest levels
+  // nested; 20 switched at the root (the guest's root by host address); 24 is plain nested.
+  for (int s = 0; s <= 3; ++s) {
+    AgileSetup a(s);
+    const WalkResult w = a.walk({a.agile_root, false});
+    ASSERT_EQ(w.status, WalkStatus::kOk) << s;
+    EXPECT_EQ(w.refs.size(), 4 + 4 * s) << s;
+    EXPECT_EQ(w.nested_guest_levels, s);
+    EXPECT_EQ(w.refs.count(Dimension::kNested), s == 0 ? 0 : 4 * s) << s;
+    EXPECT_EQ(w.page, a.data + GuestVirt(kVa).align_down(4096).offset_in(4096)) << s;
+  }
+  AgileSetup a(1);
+  const WalkResult root = a.walk({a.guest.root(), true});
+  ASSERT_EQ(root.status, WalkStatus::kOk);
+  EXPECT_EQ(root.refs.size(), 20);
+  EXPECT_EQ(root.nested_guest_levels, 4);
+  EXPECT_EQ(a.NestedSetup::walk(4).refs.size(), 24);
+}
+
+TEST(WalkAgile, BelowTheSwitchTheWalkReadsTheGuestsEntriesInHardwareOrder) {
+  AgileSetup a(2);  // shadow PML4E, switching PDPTE; guest PD and PT walked nested
+  const WalkResult w = a.walk({a.agile_root, false});
+  ASSERT_EQ(w.status, WalkStatus::kOk);
+  ASSERT_EQ(w.refs.size(), 12);
+  EXPECT_EQ(w.refs[0].entry, entry_address(a.agile_root, kVa, 4));
+  // The guest's PD by its host address, read at once; then its PT's gPA through the EPT.
+  EXPECT_EQ(w.refs[2].entry, a.guest.entry_of(kVa, 2));
+  for (int n = 4, i = 3; n >= 1; --n, ++i) {
+    EXPECT_EQ(w.refs[i].dim, Dimension::kNested) << i;
+    EXPECT_EQ(w.refs[i].entry, a.ept.entry_of(a.guest.entry_of(kVa, 1).raw() + kGuestOffset, n));
+  }
+  EXPECT_EQ(w.refs[7].entry, a.guest.entry_of(kVa, 1));
+  EXPECT_EQ(w.gpa.raw(), a.data_gpa + GuestVirt(kVa).offset_in(4096));
+}
+
+TEST(WalkAgile, AMissingGuestEntryBelowTheSwitchIsAGuestPageFault) {
+  AgileSetup a(1);
+  a.mem.write(a.guest.entry_of(kVa, 1), 0);
+  const WalkResult w = a.walk({a.agile_root, false});
+  EXPECT_EQ(w.status, WalkStatus::kPageFault);
+  EXPECT_EQ(w.fault_level, 1);
+  EXPECT_EQ(w.nested_guest_levels, 1);
 }
 
 }  // namespace

@@ -12,6 +12,10 @@ class Pte {
  public:
   static constexpr int kPresent = 0, kWritable = 1, kUser = 2, kPwt = 3, kPcd = 4,
                        kAccessed = 5, kDirty = 6, kPageSize = 7, kGlobal = 8, kNoExecute = 63;
+  // An available bit (ignored by an IA-32e walk). In an agile table (Gandhi, Hill and Swift,
+  // ISCA 2016) it marks the entry where the walk switches to nested mode: the entry holds the
+  // host-physical address of the guest's own table one level down.
+  static constexpr int kSwitch = 11;
 
   constexpr Pte() = default;
   constexpr explicit Pte(uint64_t raw) : raw_(raw) {}
@@ -28,6 +32,7 @@ class Pte {
   constexpr bool large() const { return bit(raw_, kPageSize); }
   constexpr bool global() const { return bit(raw_, kGlobal); }
   constexpr bool no_execute() const { return bit(raw_, kNoExecute); }
+  constexpr bool switches() const { return bit(raw_, kSwitch); }
   // Physical address held in bits 51:12 (for a large leaf the low bits are zero).
   constexpr uint64_t frame() const { return raw_ & kFrameMask; }
 
@@ -41,6 +46,7 @@ class Pte {
   constexpr Pte& set_large(bool v) { return set(kPageSize, v); }
   constexpr Pte& set_global(bool v) { return set(kGlobal, v); }
   constexpr Pte& set_no_execute(bool v) { return set(kNoExecute, v); }
+  constexpr Pte& set_switches(bool v) { return set(kSwitch, v); }
   constexpr Pte& set_frame(uint64_t address) {
     raw_ = (raw_ & ~kFrameMask) | (address & kFrameMask);
     return *this;

@@ -28,6 +28,8 @@ struct WalkResult {
   int fault_level = 0;             // level whose entry caused the fault
   GuestPhys nested_gpa;            // kNestedFault: the guest-physical address that faulted
   bool nested_in_guest_walk = false;  // kNestedFault: while reading a guest table (vs final gPA)
+  // Agile walks: the guest levels walked in nested mode (0: all in the shadow part).
+  int nested_guest_levels = 0;
   WalkRefs refs;
 };
 

@@ -49,8 +49,9 @@ WalkStart walk_start(PagingStructureCache* psc, uint32_t tag, uint64_t root, uin
   return {levels, root};
 }
 
-// Walks IA-32e tables. `locate` maps a table entry's address in the walked space to host memory
-// (identity for 1D, a nested walk for 2D); it returns false to abort the walk.
+// Walks IA-32e tables. `locate(address, level, above, entry)` maps a table entry's address in the
+// walked space to host memory (identity for 1D, a nested walk for 2D); `above` is the entry that
+// pointed at its table (none at the root). It returns false to abort the walk.
 template <typename Locate>
 WalkResult walk_ia32e(HostMemory& mem, uint64_t root, int levels, const WalkRequest& req,
                       WalkResult& out, PagingStructureCache* psc, uint32_t tag, Locate&& locate) {
@@ -58,9 +59,10 @@ WalkResult walk_ia32e(HostMemory& mem, uint64_t root, int levels, const WalkRequ
   uint64_t table = start.table;
   Permissions acc = start.acc;
   UsedEntries used;
+  Pte above;
   for (int level = start.level; level >= 1; --level) {
     HostPhys entry;
-    if (!locate(entry_address(table, req.va, level), level, entry)) return out;
+    if (!locate(entry_address(table, req.va, level), level, above, entry)) return out;
     out.refs.push({entry, static_cast<uint8_t>(level), Dimension::kGuest});
     const Pte pte(mem.read(entry));
     if (!pte.present()) {
@@ -97,6 +99,7 @@ WalkResult walk_ia32e(HostMemory& mem, uint64_t root, int levels, const WalkRequ
       return out;
     }
     table = pte.frame();
+    above = pte;
     if (psc) psc->fill(root, tag, req.va, level, table, pack(acc));
   }
   return out;  // unreachable: level 1 is always a leaf
@@ -109,7 +112,7 @@ WalkResult walk_1d(HostMemory& mem, HostPhys root, int levels, const WalkRequest
   WalkResult out;
   PagingStructureCache* psc = caches ? caches->guest : nullptr;
   const uint32_t tag = caches ? caches->tag : 0;
-  walk_ia32e(mem, root.raw(), levels, req, out, psc, tag, [](uint64_t a, int, HostPhys& entry) {
+  walk_ia32e(mem, root.raw(), levels, req, out, psc, tag, [](uint64_t a, int, Pte, HostPhys& entry) {
     entry = HostPhys(a);
     return true;
   });
@@ -161,7 +164,7 @@ WalkResult walk_guest_tables(HostMemory& mem, GuestPhys guest_root, int levels,
     out.nested_in_guest_walk = in_guest_walk;
   };
   walk_ia32e(mem, guest_root.raw(), levels, req, out, nullptr, 0,
-             [&](uint64_t a, int, HostPhys& entry) {
+             [&](uint64_t a, int, Pte, HostPhys& entry) {
     const auto h = locate(GuestPhys(a));
     if (!h) missing(GuestPhys(a), true);
     entry = h.value_or(HostPhys());
@@ -204,34 +207,36 @@ namespace {
 // guest-physical address and appends its references; `key` names the nested tree in the nested
 // TLB. A guest table's host address comes from the nested TLB if it has the page, else from
 // `nested` (whose result the nested TLB then keeps).
+// Where the guest table at guest-physical `gpa` is: from the nested TLB if it has the page, else
+// from `nested(gpa, type, refs)` (whose result the nested TLB then keeps); `key` names the nested
+// tree in the nested TLB. A miss is a nested fault during the guest walk.
 template <typename Nested>
-WalkResult walk_two_dimensions(HostMemory& mem, GuestPhys guest_root, int levels, uint64_t key,
-                               const WalkRequest& req, const WalkCaches* caches, Nested&& nested) {
-  WalkResult out;
-  auto nested_fault = [&](GuestPhys gpa, bool in_guest_walk) {
+bool locate_guest_table(GuestPhys gpa, uint64_t key, NestedTlb* ntlb, Nested& nested,
+                        WalkResult& out, HostPhys& entry) {
+  if (ntlb)
+    if (const auto h = ntlb->lookup(key, gpa)) {
+      entry = *h;
+      return true;
+    }
+  const NestedTranslation n = nested(gpa, AccessType::kRead, out.refs);
+  entry = n.hpa;
+  if (n.ok && ntlb) ntlb->fill(key, gpa, n.hpa);
+  if (!n.ok) {
     out.status = WalkStatus::kNestedFault;
     out.nested_gpa = gpa;
-    out.nested_in_guest_walk = in_guest_walk;
-  };
-  NestedTlb* ntlb = caches ? caches->nested_tlb : nullptr;
-  walk_ia32e(mem, guest_root.raw(), levels, req, out, caches ? caches->guest : nullptr,
-             caches ? caches->tag : 0, [&](uint64_t a, int, HostPhys& entry) {
-               const GuestPhys gpa(a);
-               if (ntlb)
-                 if (const auto h = ntlb->lookup(key, gpa)) {
-                   entry = *h;
-                   return true;
-                 }
-               const NestedTranslation n = nested(gpa, AccessType::kRead, out.refs);
-               entry = n.hpa;
-               if (n.ok && ntlb) ntlb->fill(key, gpa, n.hpa);
-               if (!n.ok) nested_fault(gpa, true);
-               return n.ok;
-             });
-  if (out.status != WalkStatus::kOk) return out;
+    out.nested_in_guest_walk = true;
+  }
+  return n.ok;
+}
+
+// The end of a walk whose leaf was the guest's: its guest-physical address through `nested`.
+template <typename Nested>
+WalkResult& translate_final(const WalkRequest& req, Nested& nested, WalkResult& out) {
   const NestedTranslation n = nested(out.gpa, req.type, out.refs);
   if (!n.ok) {
-    nested_fault(out.gpa, false);
+    out.status = WalkStatus::kNestedFault;
+    out.nested_gpa = out.gpa;
+    out.nested_in_guest_walk = false;
     return out;
   }
   out.size = std::min(out.guest_size, n.size);
@@ -239,6 +244,21 @@ WalkResult walk_two_dimensions(HostMemory& mem, GuestPhys guest_root, int levels
   out.perm.writable &= n.perm.writable;
   out.perm.executable &= n.perm.executable;
   return out;
+}
+
+// Two dimensions, whatever the nested one is: `nested(gpa, type, refs)` translates a
+// guest-physical address and appends its references.
+template <typename Nested>
+WalkResult walk_two_dimensions(HostMemory& mem, GuestPhys guest_root, int levels, uint64_t key,
+                               const WalkRequest& req, const WalkCaches* caches, Nested&& nested) {
+  WalkResult out;
+  NestedTlb* ntlb = caches ? caches->nested_tlb : nullptr;
+  walk_ia32e(mem, guest_root.raw(), levels, req, out, caches ? caches->guest : nullptr,
+             caches ? caches->tag : 0, [&](uint64_t a, int, Pte, HostPhys& entry) {
+               return locate_guest_table(GuestPhys(a), key, ntlb, nested, out, entry);
+             });
+  if (out.status != WalkStatus::kOk) return out;
+  return translate_final(req, nested, out);
 }
 
 }  // namespace
@@ -251,6 +271,34 @@ WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys e
                                return walk_nested(mem, ept_root, ept_levels, gpa, type,
                                                   req.update_ad, refs, psc);
                              });
+}
+
+WalkResult walk_agile(HostMemory& mem, const AgileRoot& root, int levels, HostPhys ept_root,
+                      int ept_levels, const WalkRequest& req, const WalkCaches* caches) {
+  WalkResult out;
+  PagingStructureCache* psc = caches ? caches->nested : nullptr;
+  NestedTlb* ntlb = caches ? caches->nested_tlb : nullptr;
+  auto nested = [&](GuestPhys gpa, AccessType type, WalkRefs& refs) {
+    return walk_nested(mem, ept_root, ept_levels, gpa, type, req.update_ad, refs, psc);
+  };
+  // The level of the first guest table, by host address; 0 while the walk is in the shadow part.
+  int guest_from = 0;
+  walk_ia32e(mem, root.table.raw(), levels, req, out, nullptr, 0,
+             [&](uint64_t a, int level, Pte above, HostPhys& entry) {
+               if (guest_from == 0) {
+                 if (level == levels ? root.guest : above.switches()) guest_from = level;
+                 entry = HostPhys(a);
+                 return true;
+               }
+               return locate_guest_table(GuestPhys(a), ept_root.raw(), ntlb, nested, out, entry);
+             });
+  out.nested_guest_levels = guest_from;
+  if (out.status != WalkStatus::kOk) return out;
+  if (guest_from == 0) {  // a shadow leaf: its frame is host-physical already
+    out.page = HostPhys(out.gpa.raw()).align_down(page_bytes(out.size));
+    return out;
+  }
+  return translate_final(req, nested, out);
 }
 
 WalkResult walk_2d_flat(HostMemory& mem, GuestPhys guest_root, int levels, const FlatTable& flat,

@@ -39,6 +39,23 @@ WalkResult walk_1d(HostMemory& mem, HostPhys root, int levels, const WalkRequest
 WalkResult walk_2d(HostMemory& mem, GuestPhys guest_root, int levels, HostPhys ept_root,
                    int ept_levels, const WalkRequest& req, const WalkCaches* caches = nullptr);
 
+// Where an agile walk starts: the agile table's root, or, switched at the root, the guest's root
+// table by its host address.
+struct AgileRoot {
+  HostPhys table;
+  bool guest = false;
+};
+
+// Agile paging (Gandhi, Hill and Swift, ISCA 2016): the walk starts in the VMM's agile table, a
+// shadow table whose entries may carry the switch bit (Pte::kSwitch). Above the switch it reads
+// shadow entries (host-physical); the switching entry holds the host address of the guest's own
+// table one level down, and from there the walk is two-dimensional: guest entries, each next
+// guest table and the final address translated through the EPT. With the lowest k of 4 guest
+// levels nested a walk makes 4 + 4k references (4, 8, 12, 16, 20). `nested_guest_levels` says k.
+// The guest-dimension paging-structure cache is not consulted.
+WalkResult walk_agile(HostMemory& mem, const AgileRoot& root, int levels, HostPhys ept_root,
+                      int ept_levels, const WalkRequest& req, const WalkCaches* caches = nullptr);
+
 // Two dimensions with a flat nested table: as walk_2d, each guest-physical address translated by
 // the one entry of `flat` for its frame.
 WalkResult walk_2d_flat(HostMemory& mem, GuestPhys guest_root, int levels, const FlatTable& flat,
