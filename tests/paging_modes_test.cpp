@@ -25,8 +25,8 @@ TEST(PagingModes, EveryModeIsRegisteredOnceWithANameThatParsesBack) {
     EXPECT_EQ(&paging_mode_spec(m->mode), m);
     EXPECT_NE(paging_mode_choices().find(m->name), std::string::npos);
   }
-  EXPECT_EQ(names, (std::set<std::string>{"native", "shadow", "pv", "nested", "flat-nested"}));
-  EXPECT_EQ(paging_mode_choices(), "native, shadow, pv, nested or flat-nested");
+  EXPECT_EQ(names, (std::set<std::string>{"native", "shadow", "pv", "nested", "flat-nested", "agile"}));
+  EXPECT_EQ(paging_mode_choices(), "native, shadow, pv, nested, flat-nested or agile");
   EXPECT_FALSE(parse_paging_mode("Nested").has_value());
 }
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "support/machines.hpp"
+#include "vmm/agile.hpp"
 #include "workload/rng.hpp"
 
 namespace memvirt {
@@ -143,6 +144,9 @@ struct Observation {
   }
 };
 
+// Agile moves between the modes over all sequences: they must happen, or agile proves little.
+AgileStats agile_moves;
+
 // Runs the events on one machine; returns what each access observed.
 std::vector<Observation> run(const SimConfig& config, const std::vector<Event>& events) {
   Machine m(config);
@@ -160,10 +164,18 @@ std::vector<Observation> run(const SimConfig& config, const std::vector<Event>& 
     }
     seen.push_back(o);
   }
+  if (const auto* agile = dynamic_cast<const Agile*>(&m.hypervisor())) {
+    agile_moves.to_nested += agile->agile_stats().to_nested;
+    agile_moves.to_shadow += agile->agile_stats().to_shadow;
+    agile_moves.switch_fills += agile->agile_stats().switch_fills;
+  }
   const uint64_t pt_exits = m.result().vm_exits[ExitReason::kPtWrite];
-  // Unsync trades exits for resync work, so it may take fewer than one per write.
-  const uint64_t expected = config.mode == PagingMode::kShadow ? m.result().guest_pt_writes : 0u;
-  EXPECT_TRUE(config.shadow_unsync ? pt_exits <= expected : pt_exits == expected)
+  // Unsync trades exits for resync work, and agile paging lets writes to nested tables land, so
+  // both may take fewer than one per write.
+  const bool traps = config.mode == PagingMode::kShadow || config.mode == PagingMode::kAgile;
+  const uint64_t expected = traps ? m.result().guest_pt_writes : 0u;
+  const bool fewer = config.shadow_unsync || config.mode == PagingMode::kAgile;
+  EXPECT_TRUE(fewer ? pt_exits <= expected : pt_exits == expected)
       << pt_exits << " pt_write exits for " << m.result().guest_pt_writes << " writes";
   return seen;
 }
@@ -196,12 +208,21 @@ TEST(TranslationProperty, EveryModeAgreesWithTheComposedMapOnRandomSequences) {
     SimConfig unsync_config = config_for(PagingMode::kShadow, nested_page, levels);
     unsync_config.shadow_unsync = true;  // KVM's unsync: fewer exits, the same translations
     const auto unsync = run(unsync_config, events);
+    const auto flat =
+        run(vmm_config(PagingMode::kFlatNested, nested_page, levels, seed, events), events);
+    // Agile paging with a short interval, so that tables go nested and come back within a run.
+    SimConfig agile_config = vmm_config(PagingMode::kAgile, nested_page, levels, seed, events);
+    agile_config.agile_writes = static_cast<uint32_t>(seed % 3);
+    agile_config.agile_interval = 5 + seed % 20;
+    const auto agile = run(agile_config, events);
     ASSERT_EQ(native.size(), shadow.size());
     for (size_t i = 0; i < native.size(); ++i) {
       ASSERT_EQ(native[i], shadow[i]) << "seed " << seed << " access " << i;
       ASSERT_EQ(native[i], nested[i]) << "seed " << seed << " access " << i;
       ASSERT_EQ(native[i], pv[i]) << "seed " << seed << " access " << i;
       ASSERT_EQ(native[i], unsync[i]) << "unsync, seed " << seed << " access " << i;
+      ASSERT_EQ(native[i], flat[i]) << "flat-nested, seed " << seed << " access " << i;
+      ASSERT_EQ(native[i], agile[i]) << "agile, seed " << seed << " access " << i;
     }
     if (HasFailure()) FAIL() << "seed " << seed;
     for (const auto& o : native) {
@@ -212,6 +233,9 @@ TEST(TranslationProperty, EveryModeAgreesWithTheComposedMapOnRandomSequences) {
   // The sequences must exercise both outcomes, or they prove little.
   EXPECT_GT(ok_accesses, 5000u);
   EXPECT_GT(refused, 2000u);
+  EXPECT_GT(agile_moves.to_nested, 100u);
+  EXPECT_GT(agile_moves.to_shadow, 100u);
+  EXPECT_GT(agile_moves.switch_fills, 100u);
 
 }
 

@@ -1,5 +1,8 @@
 #include "mmu/mmu.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include "mmu/walker.hpp"
 
 namespace memvirt {
@@ -13,6 +16,9 @@ WalkResult Mmu::walk_tables(const WalkRequest& req, const WalkCaches* caches) {
                      req, caches);
     case TranslationMode::kFlatNested:
       return walk_2d_flat(mem_, state_.guest_root, state_.levels, *state_.flat, req, caches);
+    case TranslationMode::kAgile:
+      return walk_agile(mem_, AgileRoot{state_.root, false}, state_.levels, state_.ept_root,
+                        state_.ept_levels, req, caches);
   }
   return {};
 }
@@ -46,6 +52,12 @@ bool Mmu::walk(GuestVirt va, AccessType type, HostPhys& hpa, WalkResult& fault) 
     tlb_.invalidate_address(va, state_.tag);
     fault = w;
     return false;
+  }
+  if (w.nested_guest_levels > 0) {
+    constexpr std::array<uint64_t MmuStats::*, 5> kByLevels = {
+        nullptr, &MmuStats::agile_nested_1, &MmuStats::agile_nested_2, &MmuStats::agile_nested_3,
+        &MmuStats::agile_nested_4};
+    ++(stats_.*kByLevels[static_cast<size_t>(std::min(w.nested_guest_levels, 4))]);
   }
   tlb_.insert(va, w.size, w.page, state_.tag, w.perm, false, w.dirty);
   hpa = w.page + va.offset_in(page_bytes(w.size));

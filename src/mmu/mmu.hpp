@@ -16,12 +16,12 @@
 namespace memvirt {
 
 // One dimension (native CR3 or a shadow root); guest x EPT; guest x a flat nested table.
-enum class TranslationMode : uint8_t { kOneDimension, kTwoDimensions, kFlatNested };
+enum class TranslationMode : uint8_t { kOneDimension, kTwoDimensions, kFlatNested, kAgile };
 
 // What CR3 (and, under nested paging, the EPT pointer and VPID) point the hardware at.
 struct MmuState {
   TranslationMode mode = TranslationMode::kOneDimension;
-  HostPhys root;        // 1D: native CR3 or shadow root
+  HostPhys root;        // 1D: native CR3 or shadow root; agile: the agile table
   GuestPhys guest_root;  // 2D: guest CR3
   HostPhys ept_root;     // 2D: EPT pointer
   const FlatTable* flat = nullptr;  // flat nested: the VMM's table, read from its base
@@ -39,6 +39,11 @@ struct MmuStats {
   uint64_t faulting_walks = 0;
   uint64_t guest_refs = 0;    // page-table references in the guest (or only) dimension
   uint64_t nested_refs = 0;   // references to nested (EPT/NPT) tables
+  // Agile walks that took the lowest 1, 2, 3 or 4 guest levels in nested mode.
+  uint64_t agile_nested_1 = 0;
+  uint64_t agile_nested_2 = 0;
+  uint64_t agile_nested_3 = 0;
+  uint64_t agile_nested_4 = 0;
 };
 
 constexpr auto counter_list(const MmuStats*) {
@@ -58,6 +63,14 @@ constexpr auto counter_list(const MmuStats*) {
         &MmuStats::guest_refs},
       C{"nested_refs", k, "references", "references to nested (EPT/NPT) tables",
         &MmuStats::nested_refs},
+      C{"agile_nested_1", k, "walks", "agile walks with the lowest guest level nested",
+        &MmuStats::agile_nested_1},
+      C{"agile_nested_2", k, "walks", "agile walks with the lowest 2 guest levels nested",
+        &MmuStats::agile_nested_2},
+      C{"agile_nested_3", k, "walks", "agile walks with the lowest 3 guest levels nested",
+        &MmuStats::agile_nested_3},
+      C{"agile_nested_4", k, "walks", "agile walks with all 4 guest levels nested",
+        &MmuStats::agile_nested_4},
   };
 }
 

@@ -63,7 +63,8 @@ Machine::Machine(const SimConfig& config) : config_(config), mem_(HostMemoryConf
 void Machine::add_guest(uint16_t vm_number) {
   const HypervisorConfig hc{config_.mode,        config_.levels, config_.nested_levels,
                             config_.nested_page, vm_number,      TagPolicy{config_.tlb_tag},
-                            config_.pv_batch,    config_.shadow_unsync};
+                            config_.pv_batch,    config_.shadow_unsync,
+                            config_.agile_writes, config_.agile_interval};
   Guest g;
   if (host_) g.domain = host_->create_domain(vm_number);
   g.hyp = make_hypervisor(hc, mem_, cpus_, g.domain.get());
@@ -113,6 +114,7 @@ AccessOutcome Machine::access(uint32_t pid, GuestVirt va, AccessType type) {
 // A TLB miss: walk, and let the hypervisor and the guest kernel handle what faults until the
 // access translates or the guest kernel refuses it.
 AccessOutcome Machine::resolve(uint32_t pid, GuestVirt va, AccessType type) {
+  hypervisor().tick(accesses_);
   Kernel& k = kernel();
   Hypervisor& hyp = hypervisor();
   Mmu& mmu = cpus_[static_cast<size_t>(cpu_)];

@@ -42,6 +42,10 @@ struct SimConfig {
   TlbTagging tlb_tag = TlbTagging::kVpid;
   uint32_t pv_batch = 1;       // page-table updates per mmu_update hypercall (pv mode)
   bool shadow_unsync = false;  // KVM's out-of-sync leaf shadow pages (shadow mode)
+  // Agile mode: writes within an interval that send a guest table to nested mode; the interval,
+  // in accesses.
+  uint32_t agile_writes = 2;
+  uint64_t agile_interval = 100'000;
   int vms = 1;                 // VMs time-sharing the CPUs, each running the workload
   int vcpus = 1;               // vCPUs per VM (and physical CPUs)
   uint64_t vm_quantum = 10000;    // events a VM runs before the next one gets the CPUs

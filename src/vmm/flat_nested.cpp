@@ -79,8 +79,7 @@ FaultAction FlatNested::handle_fault(int cpu, GuestVirt, AccessType, const WalkR
 void FlatNested::host_invalidated(GuestPhys start, uint64_t bytes) {
   for (uint64_t a = start.align_down(kFrame).raw(); a < start.raw() + bytes; a += kFrame)
     if (const auto at = table_.entry_of(GuestPhys(a))) mem_.write(*at, 0);
-  const uint16_t asid = config_.tags.tag(config_.vm, 0).asid;
-  for (auto& cpu : cpus_) cpu.tlb().invalidate_asid(asid);
+  invalidate_vm();
 }
 
 namespace {

@@ -47,6 +47,11 @@ void Hypervisor::invpcid(int cpu, uint16_t pcid) {
   tlb(cpu).invalidate_non_global(config_.tags.tag(config_.vm, pcid));
 }
 
+void Hypervisor::invalidate_vm() {
+  const uint16_t asid = config_.tags.tag(config_.vm, 0).asid;
+  for (auto& cpu : cpus_) cpu.tlb().invalidate_asid(asid);
+}
+
 void Hypervisor::send_ipi(int from, int to) {
   if (config_.vm == 0) return;  // natively an IPI is no VMM business
   // Without posted interrupts both the sending and the receiving vCPU leave the guest.

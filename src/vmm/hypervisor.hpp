@@ -19,7 +19,7 @@
 
 namespace memvirt {
 
-enum class PagingMode : uint8_t { kNative, kShadow, kPv, kNested, kFlatNested };
+enum class PagingMode : uint8_t { kNative, kShadow, kPv, kNested, kFlatNested, kAgile };
 
 // The names and the factory read the registry (vmm/paging_modes.hpp).
 std::string_view paging_mode_name(PagingMode m);
@@ -76,6 +76,10 @@ struct HypervisorConfig {
   TagPolicy tags;
   uint32_t pv_batch = 1;                 // page-table updates per mmu_update hypercall (pv)
   bool shadow_unsync = false;  // leaf shadow pages may go out of sync (KVM's unsync, shadow)
+  // Agile paging: a guest table written more than this many times in an interval goes nested;
+  // the interval, in the machine's accesses.
+  uint32_t agile_writes = 2;
+  uint64_t agile_interval = 100'000;
 };
 
 class Hypervisor : public PagingPort {
@@ -104,6 +108,9 @@ class Hypervisor : public PagingPort {
   void flush_tlb(int cpu) override;
   void invpcid(int cpu, uint16_t pcid) override;
   void send_ipi(int from, int to) override;
+  // The VMM's timer: the machine's access count, given on every TLB miss (a policy that changes
+  // how walks go only matters where the TLB misses).
+  virtual void tick(uint64_t accesses) { (void)accesses; }
 
   // This VM's vCPUs take the physical CPUs: load their state and drop what the tags cannot
   // tell apart from the VM that ran before.
@@ -116,6 +123,8 @@ class Hypervisor : public PagingPort {
  protected:
   // Where the hardware walks while the guest runs the address space rooted at `root`.
   virtual MmuState translation_for(GuestPhys root) = 0;
+  // Drops every translation this VM's vCPUs hold (INVEPT or INVVPID, single context).
+  void invalidate_vm();
   // Shadow paging intercepts CR3 writes, INVLPG and INVPCID; hardware-assisted paging does not.
   virtual bool intercepts_tlb_control() const { return false; }
   // A VM exit (and the entry after it): counted, and without tags the TLB does not survive it.

@@ -10,10 +10,7 @@ Nested::Nested(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>
   domain.on_invalidate([this](GuestPhys, uint64_t) { invept(); });
 }
 
-void Nested::invept() {
-  const uint16_t asid = config_.tags.tag(config_.vm, 0).asid;
-  for (size_t cpu = 0; cpu < cpus_.size(); ++cpu) cpus_[cpu].tlb().invalidate_asid(asid);
-}
+void Nested::invept() { invalidate_vm(); }
 
 HostPhys Nested::backed(GuestPhys gpa) {
   if (auto h = domain_->lookup(gpa)) return *h;

@@ -13,10 +13,12 @@ extern const PagingModeSpec kShadowMode;
 extern const PagingModeSpec kPvMode;
 extern const PagingModeSpec kNestedMode;
 extern const PagingModeSpec kFlatNestedMode;
+extern const PagingModeSpec kAgileMode;
 
 const std::vector<const PagingModeSpec*>& paging_modes() {
   static const std::vector<const PagingModeSpec*> modes = {&kNativeMode, &kShadowMode, &kPvMode,
-                                                            &kNestedMode, &kFlatNestedMode};
+                                                            &kNestedMode, &kFlatNestedMode,
+                                                            &kAgileMode};
   return modes;
 }
 

@@ -49,10 +49,11 @@ void Shadow::table_freed(GuestPhys table, int) {
   assert(!shadowed_.count(table.raw()));
 }
 
-HostPhys Shadow::new_shadow_page(GuestPhys guest_table, int level, bool direct) {
+HostPhys Shadow::new_shadow_page(GuestPhys guest_table, int level, bool direct,
+                                 std::optional<HostPhys> parent) {
   const HostPhys page = mem_.allocate(PageSize::k4K, FrameRole::kShadowPageTable);
   mem_.clear(page, PageSize::k4K);
-  pages_.emplace(page.raw(), ShadowPage{guest_table, level, direct});
+  pages_.emplace(page.raw(), ShadowPage{guest_table, level, direct, parent});
   if (!direct) shadowed_[guest_table.raw()].push_back(page);
   ++stats_.shadow_pages;
   return page;
@@ -84,7 +85,9 @@ void Shadow::zap(HostPhys page, unsigned index) {
   const HostPhys entry = page + index * 8u;
   const Pte e(mem_.read(entry));
   if (!e.present()) return;
-  if (!is_leaf_entry(e, pages_.at(page.raw()).level)) free_shadow_tree(HostPhys(e.frame()));
+  // A switching entry (agile paging) points at a guest table, not at a shadow page.
+  if (!e.switches() && !is_leaf_entry(e, pages_.at(page.raw()).level))
+    free_shadow_tree(HostPhys(e.frame()));
   mem_.write(entry, 0);
   ++stats_.shadow_zaps;
 }
@@ -105,9 +108,11 @@ void Shadow::host_invalidated(GuestPhys start, uint64_t bytes) {
     for (unsigned i = 0; i < kEntriesPerTable; ++i) {
       const HostPhys entry = HostPhys(raw) + i * 8u;
       const Pte e(mem_.read(entry));
-      if (!e.present() || !is_leaf_entry(e, sp.level)) continue;
+      // Leaves map frames; a switching entry (agile paging) holds a guest table's frame.
+      if (!e.present() || (!is_leaf_entry(e, sp.level) && !e.switches())) continue;
+      const uint64_t bytes = e.switches() ? kTableBytes : span;
       for (const auto& [lo, hi] : frames) {
-        if (e.frame() >= hi || e.frame() + span <= lo) continue;
+        if (e.frame() >= hi || e.frame() + bytes <= lo) continue;
         mem_.write(entry, 0);
         ++stats_.shadow_zaps;
         break;

@@ -19,7 +19,7 @@
 
 namespace memvirt {
 
-class Shadow final : public Hypervisor {
+class Shadow : public Hypervisor {
  public:
   Shadow(const HypervisorConfig& config, HostMemory& mem, std::vector<Mmu>& cpus,
          Domain& domain);
@@ -39,18 +39,35 @@ class Shadow final : public Hypervisor {
   MmuState translation_for(GuestPhys root) override;
   bool intercepts_tlb_control() const override { return true; }
 
- private:
   struct ShadowPage {
     GuestPhys guest_table;  // the guest table it shadows (none for a splintered large page)
     int level = 0;
     bool direct = false;    // maps part of a guest large page in smaller host pages
+    std::optional<HostPhys> parent;  // the shadow entry that points at it (none for a root)
   };
+  // Where a fill of `va` stops in the shadow and hands the walk to the guest's own table: the
+  // level of that guest table and its address. None (plain shadow paging): down to the leaf.
+  struct Handover {
+    int level = 0;
+    GuestPhys table;
+  };
+  virtual std::optional<Handover> handover(GuestPhys guest_root, GuestVirt va, int guest_leaf) {
+    (void)guest_root, (void)va, (void)guest_leaf;
+    return std::nullopt;
+  }
+  // A fill wrote `entry`, switching to the guest table `table`.
+  virtual void handed_over(HostPhys entry, GuestPhys table) { (void)entry, (void)table; }
 
   // The shadow subtree at `page` of `level`, read from host memory.
+  // A switching entry (agile paging) leads out of the shadow tree: the tree reads it as absent.
   auto shadow_tree(HostPhys page, int level) const {
-    return table_cursor<Pte>(page, level, [this](HostPhys e) { return Pte(mem_.read(e)); });
+    return table_cursor<Pte>(page, level, [this](HostPhys e) {
+      const Pte p(mem_.read(e));
+      return p.switches() ? Pte() : p;
+    });
   }
-  HostPhys new_shadow_page(GuestPhys guest_table, int level, bool direct);
+  HostPhys new_shadow_page(GuestPhys guest_table, int level, bool direct,
+                           std::optional<HostPhys> parent = std::nullopt);
   // Frees `page` and every shadow page below it.
   void free_shadow_tree(HostPhys page);
   // Forgets the shadow page `page` and gives its frame back.

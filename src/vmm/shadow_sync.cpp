@@ -20,7 +20,7 @@ FaultAction Shadow::handle_fault(int cpu, GuestVirt va, AccessType type, const W
 HostPhys Shadow::shadow_child(const TableEntry<HostPhys, Pte>& entry, GuestPhys guest_table,
                               bool direct) {
   if (entry.present()) return entry.child();
-  const HostPhys child = new_shadow_page(guest_table, entry.level - 1, direct);
+  const HostPhys child = new_shadow_page(guest_table, entry.level - 1, direct, entry.at);
   mem_.write(entry.at, Pte().set_present(true).set_writable(true).set_user(true).set_accessed(true)
                            .set_frame(child.raw()).raw());
   return child;
@@ -44,12 +44,20 @@ bool Shadow::sync(GuestPhys guest_root, GuestVirt va, AccessType type) {
   // The guest's table beside each shadow table on the way down; below the guest's leaf, the
   // shadow pages map parts of its large page directly.
   GuestPhys guest_table = guest_root;
-  const HostPhys entry = shadow_tree(shadow_root_for(guest_root), config_.levels)
-      .follow(va.raw(), leaf_level(size), [&](const auto& e) {
-        if (e.level <= guest_leaf) return shadow_child(e, GuestPhys(), true);
-        guest_table = GuestPhys(read_entry(entry_address(guest_table, va.raw(), e.level)).frame());
-        return shadow_child(e, guest_table, false);
-      });
+  const auto tree = shadow_tree(shadow_root_for(guest_root), config_.levels);
+  auto down = [&](const auto& e) {
+    if (e.level <= guest_leaf) return shadow_child(e, GuestPhys(), true);
+    guest_table = GuestPhys(read_entry(entry_address(guest_table, va.raw(), e.level)).frame());
+    return shadow_child(e, guest_table, false);
+  };
+  if (const std::optional<Handover> h = handover(guest_root, va, guest_leaf)) {
+    const HostPhys at = tree.follow(va.raw(), h->level + 1, down);
+    mem_.write(at, Pte().set_present(true).set_writable(true).set_user(true).set_accessed(true)
+                       .set_switches(true).set_frame(domain_->populate(h->table).raw()).raw());
+    handed_over(at, h->table);
+    return true;
+  }
+  const HostPhys entry = tree.follow(va.raw(), leaf_level(size), down);
   const GuestPhys frame = g.gpa.align_down(page_bytes(size));
   // Until the guest's dirty bit is set, a write must fault so the VMM can set it; and a guest
   // page-table page is never writable through the shadow.
