@@ -171,7 +171,8 @@ TEST(ReportJson, SimReportTakesConfigFromFirstRunAndKeepsModeOrder) {
   const json expected_config = json::parse(R"({
     "seed": 7, "levels": 5, "nested_levels": 4, "page": "2m", "nested_page": "1g",
     "modes": ["shadow", "native"], "model": "kvm", "tlb_tag": "vpid", "pv_batch": 1,
-    "shadow_unsync": false, "vms": 1, "vcpus": 1, "cpu": "none", "frames": "in-order",
+    "shadow_unsync": false, "agile_writes": 2, "agile_interval": 100000,
+    "vms": 1, "vcpus": 1, "cpu": "none", "frames": "in-order",
     "warmup": 5000, "guest_memory_bytes": 4294967296, "host_memory_bytes": 8589934592
   })");
   EXPECT_EQ(report["workload"], "listwalk:ws=1MiB");

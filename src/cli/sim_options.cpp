@@ -56,6 +56,17 @@ void SimOptions::add_to(CLI::App& app) {
       ->capture_default_str();
   app.add_flag("--shadow-unsync", shadow_unsync_,
                "Let leaf shadow pages go out of sync until the guest flushes (KVM's unsync)");
+  app.add_option("--agile-writes", agile_writes_,
+                 "Agile mode: writes to a guest table within an interval that send it nested")
+      ->type_name("N")
+      ->check(count_validator(0, 1u << 20))
+      ->capture_default_str();
+  app.add_option("--agile-interval", agile_interval_,
+                 "Agile mode: the interval, in accesses; a nested table with no writes in one is "
+                 "shadowed again")
+      ->type_name("N")
+      ->check(count_validator(1, 1u << 30))
+      ->capture_default_str();
   app.add_option("--vms", vms_, "VMs time-sharing the CPUs, each running the workload")
       ->type_name("N")
       ->check(count_validator(1, 64))
@@ -109,6 +120,8 @@ SimConfig SimOptions::config_for(PagingMode mode) const {
   c.tlb_tag = *parse_tlb_tagging(tlb_tag_);
   c.pv_batch = pv_batch_;
   c.shadow_unsync = shadow_unsync_;
+  c.agile_writes = agile_writes_;
+  c.agile_interval = agile_interval_;
   c.vms = mode_runs_vms(mode) ? vms_ : 1;  // native runs no VMs
   c.vcpus = vcpus_;
   c.warmup = parse_warmup(warmup_);

@@ -37,6 +37,8 @@ class SimOptions {
   std::string tlb_tag_ = "vpid";
   uint32_t pv_batch_ = 1;
   bool shadow_unsync_ = false;
+  uint32_t agile_writes_ = 2;
+  uint64_t agile_interval_ = 100'000;
   int vms_ = 1;
   int vcpus_ = 1;
   std::string cpu_ = "zen3";

@@ -79,6 +79,8 @@ json config_to_json(const SimConfig& c, const std::vector<RunResult>& runs) {
           {"tlb_tag", std::string(tlb_tagging_name(c.tlb_tag))},
           {"pv_batch", c.pv_batch},
           {"shadow_unsync", c.shadow_unsync},
+          {"agile_writes", c.agile_writes},
+          {"agile_interval", c.agile_interval},
           {"vms", c.vms},
           {"vcpus", c.vcpus},
           {"levels", c.levels},
